@@ -1,0 +1,54 @@
+// Bundles the extension with esbuild.
+//   dist/extension.js  the extension host entry (cjs, `vscode` external)
+//   dist/sdk.js        the AWS SDK, a separate file loaded on first request (see src/core/bedrock/sdkLoader.ts)
+//   dist/webview/      the chat webview (browser IIFE chat.js + chat.css) and a copy of the codicons
+// --production minifies and drops source maps; --watch rebuilds on change.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Keeps `import('./sdk')` in the extension bundle a run-time require of dist/sdk.js. */
+const lazySdk = {
+  name: 'lazy-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
+      args.importer.endsWith('sdkLoader.ts') ? { path: './sdk.js', external: true } : undefined,
+    );
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // A dynamic import of an external file must stay a require() in the extension host.
+  supported: { 'dynamic-import': false },
+};
+
+const configs = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazySdk] },
+  { ...common, entryPoints: { sdk: 'src/core/bedrock/sdk.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { chat: 'src/webview/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+];
+
+/** The webview may load only from dist/webview, so the codicon font goes there too. */
+function copyCodicons() {
+  mkdirSync('dist/webview/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/codicons/${file}`);
+}
+copyCodicons();
+
+if (watch) {
+  for (const config of configs) await (await esbuild.context(config)).watch();
+} else {
+  const started = Date.now();
+  await Promise.all(configs.map((config) => esbuild.build(config)));
+  console.log(`built dist/ in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what running the extension in a real VS Code needs on a fresh Debian machine:
+# Debian packages (code-server's native modules, ripgrep, Chromium) and code-server 4.100.3
+# (VS Code 1.100.3, the newest that runs on Node 20), cached between runs.
+# Prints the code-server executable path on its last line.
+set -euo pipefail
+
+CODE_SERVER_VERSION=4.100.3
+CACHE_DIR="${BEDROCK_LLAMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bedrock-llama}"
+INSTALL_DIR="$CACHE_DIR/code-server-$CODE_SERVER_VERSION"
+BIN="$INSTALL_DIR/node_modules/.bin/code-server"
+DEB_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium)
+
+missing=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]}" >&2
+    echo "Install them as root: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+if [ ! -x "$BIN" ] || [ ! -f "$INSTALL_DIR/.complete" ]; then
+  echo "Installing code-server $CODE_SERVER_VERSION into $INSTALL_DIR (about 2 minutes)" >&2
+  rm -rf "$INSTALL_DIR"
+  mkdir -p "$INSTALL_DIR"
+  # @vscode/ripgrep's postinstall looks in this cache before downloading from GitHub.
+  rg_cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
+  rg_tar="$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
+  if [ ! -f "$rg_tar" ]; then
+    mkdir -p "$rg_cache"
+    tmp=$(mktemp -d)
+    cp "$(command -v rg)" "$tmp/rg"
+    tar czf "$rg_tar" -C "$tmp" rg
+    rm -rf "$tmp"
+  fi
+  (
+    cd "$INSTALL_DIR"
+    echo '{"name":"code-server-cache","private":true}' > package.json
+    npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --loglevel=error \
+      "code-server@$CODE_SERVER_VERSION" >&2
+  )
+  touch "$INSTALL_DIR/.complete"
+fi
+echo "$BIN"

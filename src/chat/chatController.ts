@@ -1,0 +1,335 @@
+// The chat: one conversation model in the extension, shown by every connected webview
+// (side bar and panel alike). Webviews send intents; the controller changes the model,
+// runs requests through the shared request flow and sends the views what changed:
+// whole state on `ready` and structural changes, a turn when its status changes, and
+// streamed text as deltas. One request at a time, stoppable by id, by Stop Generating
+// or by Escape (it is registered in `services.active` by runModelRequest).
+import * as vscode from 'vscode';
+import {
+  addTurn, appendAnswer, failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
+  type Conversation, type EditorTurnRequest, type ErrorAction, type Turn,
+} from '../core/chat/conversation';
+import { errorActions } from '../core/chat/errorActions';
+import type { ChatHistory } from '../core/chat/history';
+import { conversationToMarkdown } from '../core/chat/markdownExport';
+import { isEditorTurnRequest } from '../core/chat/validate';
+import { CATALOG } from '../core/catalog';
+import { costUsd, priceFor } from '../core/pricing';
+import type { Attachment } from '../core/prompt';
+import { runModelRequest, type RequestOutcome } from '../requests/modelRequest';
+import type { Services } from '../services';
+import { updateSetting } from '../settings';
+import type { ChatState, FromWebview, ToWebview } from '../shared/chatProtocol';
+import { ChatStorage } from './chatStorage';
+import { ChatPanels, ChatViewProvider, CHAT_PANEL_TYPE, CHAT_VIEW_ID, revealChatView } from './chatViews';
+import { ChatWebview } from './chatWebview';
+import { EditorActions } from './editorActions';
+import { modelState } from './modelState';
+
+/** The request in flight. */
+interface Flight {
+  requestId: string;
+  turnId: string;
+  controller?: AbortController;
+  /** Stop was asked for, maybe before the request had its controller. */
+  stopped: boolean;
+  done?: Promise<void>;
+}
+
+const BUSY_NOTICE = 'Llama is still answering. Stop it first (Escape or the Stop button).';
+
+export class ChatController implements vscode.Disposable {
+  private readonly storage: ChatStorage;
+  private readonly history: ChatHistory;
+  private readonly webviews = new Set<ChatWebview>();
+  private readonly editors = new EditorActions();
+  private readonly panels: ChatPanels;
+  private readonly disposables: vscode.Disposable[];
+  /** Images sent in this session, by turn, for Retry and Continue; they are not stored. */
+  private readonly images = new Map<string, string[]>();
+  private flight: Flight | undefined;
+  private pending: Attachment | undefined;
+
+  constructor(private readonly services: Services, context: vscode.ExtensionContext) {
+    this.storage = new ChatStorage(context.workspaceState, services.log);
+    this.history = this.storage.load();
+    const connect = (webview: vscode.Webview) => this.connect(webview, context.extensionUri);
+    this.panels = new ChatPanels(context.extensionUri, connect);
+    this.disposables = [
+      this.editors,
+      this.panels,
+      vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(connect)),
+      vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, this.panels),
+      services.settings.onDidChange((snapshot) => this.broadcast({ type: 'model', model: modelState(snapshot) })),
+    ];
+  }
+
+  /** `bedrockLlama.openChat`: reveals the chat; with a turn request (from Explain/Ask), runs it there. */
+  openChat(request?: unknown): Promise<void> {
+    if (isEditorTurnRequest(request)) return this.startTurnFromEditor(request);
+    this.reveal();
+    return Promise.resolve();
+  }
+
+  openPanel(): void {
+    this.panels.open();
+  }
+
+  newChat(): void {
+    this.history.startNew();
+    this.changed();
+    this.reveal();
+    this.broadcast({ type: 'focusInput' });
+  }
+
+  /**
+   * Adds a turn to the open conversation and streams its answer; resolves when the answer
+   * has ended (any way). A request still in flight is stopped first: the user asked anew.
+   */
+  async startTurnFromEditor(request: EditorTurnRequest): Promise<void> {
+    this.reveal();
+    await this.stopFlight();
+    const conversation = this.history.active;
+    const turn = addTurn(conversation, { text: request.displayText, task: request.task, attachment: request.attachment });
+    await this.begin(conversation, turn, `ext-${newId()}`);
+  }
+
+  private reveal(): void {
+    if (this.panels.isOpen) this.panels.open(true);
+    else void revealChatView();
+  }
+
+  private connect(webview: vscode.Webview, extensionUri: vscode.Uri): ChatWebview {
+    const chat = new ChatWebview(webview, extensionUri, (msg, from) => this.receive(msg, from), this.services.log, (w) => this.webviews.delete(w));
+    this.webviews.add(chat);
+    return chat;
+  }
+
+  private receive(msg: FromWebview, from: ChatWebview): void {
+    switch (msg.type) {
+      case 'ready':
+        from.post({ type: 'state', state: this.state() });
+        return;
+      case 'send':
+        return this.send(msg.requestId, msg.text, msg.images, from);
+      case 'cancel':
+        if (this.flight?.requestId === msg.requestId) this.abort(this.flight);
+        return;
+      case 'continue':
+      case 'retry':
+        return this.resume(this.history.active, msg.turnId, msg.requestId, msg.type, from);
+      case 'newChat':
+        return this.newChat();
+      case 'openConversation':
+        if (this.history.open(msg.id)) this.changed();
+        return;
+      case 'renameConversation':
+        return this.rename(msg.id, msg.title);
+      case 'deleteConversation':
+        if (this.history.delete(msg.id)) this.changed();
+        return;
+      case 'exportConversation':
+        void this.export(msg.id);
+        return;
+      case 'selectModel':
+        if (msg.modelId === undefined) void vscode.commands.executeCommand('bedrockLlama.selectModel');
+        else if (CATALOG.some((m) => m.id === msg.modelId)) void updateSetting('modelId', msg.modelId);
+        return;
+      case 'attach': {
+        const outcome = this.editors.attachment(msg.source);
+        if (outcome.ok) this.setPending(outcome.value);
+        else from.post({ type: 'notice', message: outcome.notice });
+        return;
+      }
+      case 'detach':
+        return this.setPending(undefined);
+      case 'copy':
+        void this.editors.copy(msg.text);
+        return;
+      case 'insertCode':
+        void this.editors.insert(msg.code, msg.replace).then((outcome) => {
+          if (!outcome.ok) from.post({ type: 'notice', message: outcome.notice });
+        });
+        return;
+      case 'openLink':
+        if (!this.editors.openLink(msg.href)) this.services.log.warn(`Chat: did not open a link with an unsupported scheme: ${msg.href.slice(0, 100)}`);
+        return;
+      case 'runAction':
+        return this.runAction(msg.action);
+      default: {
+        const _exhaustive: never = msg;
+        return _exhaustive;
+      }
+    }
+  }
+
+  private send(requestId: string, text: string, images: string[], from: ChatWebview): void {
+    if (this.flight) return from.post({ type: 'notice', message: BUSY_NOTICE });
+    const message = text.trim() || (images.length ? 'What is in this image?' : '');
+    if (!message) return;
+    const conversation = this.history.active;
+    const turn = addTurn(conversation, { text: message, task: { kind: 'chat', message }, attachment: this.pending, images: images.length });
+    if (images.length) this.images.set(turn.id, images);
+    this.setPending(undefined);
+    void this.begin(conversation, turn, requestId);
+  }
+
+  private resume(conversation: Conversation, turnId: string, requestId: string, how: 'continue' | 'retry', from?: ChatWebview): void {
+    if (this.flight) return from?.post({ type: 'notice', message: BUSY_NOTICE });
+    const turn = findTurn(conversation, turnId);
+    if (!turn || !(how === 'continue' ? startContinue(turn) : startRetry(turn))) return;
+    void this.begin(conversation, turn, requestId);
+  }
+
+  /** Runs a round of `turn` (already set streaming) as the one request in flight. */
+  private begin(conversation: Conversation, turn: Turn, requestId: string): Promise<void> {
+    const flight: Flight = { requestId, turnId: turn.id, stopped: false };
+    this.flight = flight;
+    this.postTurn(conversation, turn);
+    this.broadcast({ type: 'busy', busy: { requestId, turnId: turn.id } });
+    this.broadcast({ type: 'history', items: this.history.list() });
+    flight.done = this.run(conversation, turn, flight)
+      .catch((err: unknown) => {
+        this.services.log.error(`Chat request ${requestId} failed unexpectedly: ${String(err)}`);
+        failRound(turn, { message: `The request failed: ${err instanceof Error ? err.message : String(err)}`, actions: ['showLog'] });
+      })
+      .finally(() => {
+        this.flight = undefined;
+        this.postTurn(conversation, turn);
+        this.broadcast({ type: 'busy' });
+        this.storage.save(this.history);
+      });
+    return flight.done;
+  }
+
+  private async run(conversation: Conversation, turn: Turn, flight: Flight): Promise<void> {
+    const snapshot = this.services.settings.current;
+    if (!snapshot.ok) {
+      return failRound(turn, { message: `${snapshot.errors[0].message}. Nothing was sent.`, actions: ['openSettings'] });
+    }
+    const images = this.images.get(turn.id) ?? [];
+    if (images.length > 0 && !snapshot.config.model.vision) {
+      return failRound(turn, {
+        message: `${snapshot.config.modelId} does not accept images. Pick Llama 3.2 11B or 90B Vision Instruct, or send the message without the image.`,
+        actions: ['selectModel'],
+      });
+    }
+    const outcome = await runModelRequest(this.services, {
+      title: 'Answering in the chat',
+      prompt: images.length ? { ...promptFor(conversation, turn), images: images.length } : promptFor(conversation, turn),
+      images: images.length ? images : undefined,
+      sink: {
+        text: (delta) => {
+          appendAnswer(turn, delta);
+          this.broadcast({ type: 'delta', conversationId: conversation.id, turnId: turn.id, text: delta });
+        },
+      },
+      onStart: (controller) => {
+        flight.controller = controller;
+        if (flight.stopped) controller.abort();
+      },
+      retry: () => this.resume(conversation, turn.id, `ext-${newId()}`, 'retry'),
+    });
+    this.settle(turn, outcome);
+  }
+
+  private settle(turn: Turn, outcome: RequestOutcome): void {
+    if (outcome.ok) {
+      const { result, config } = outcome;
+      const price = priceFor(config.model, config.pricing);
+      finishRound(turn, { stopReason: result.stopReason, usage: result.usage, costUsd: price ? costUsd(result.usage, price) : undefined, modelId: config.modelId });
+    } else if (outcome.error?.kind === 'aborted') {
+      stopRound(turn);
+    } else if (outcome.error) {
+      failRound(turn, { message: outcome.error.userMessage, actions: errorActions(outcome.error.kind) });
+    } else {
+      // The settings were valid, so the prompt could not be built (the notification says why).
+      failRound(turn, {
+        message: 'The message was not sent: it does not fit this model\'s context window (the notification says more). Shorten it, or pick a model with a larger window.',
+        actions: ['selectModel', 'showLog'],
+      });
+    }
+  }
+
+  private abort(flight: Flight): void {
+    flight.stopped = true;
+    flight.controller?.abort();
+  }
+
+  private async stopFlight(): Promise<void> {
+    const flight = this.flight;
+    if (!flight) return;
+    this.abort(flight);
+    await flight.done;
+  }
+
+  private rename(id: string, title: string | undefined): void {
+    if (title !== undefined) {
+      if (this.history.rename(id, title)) this.changed();
+      return;
+    }
+    const current = this.history.get(id)?.title;
+    void vscode.window.showInputBox({ title: 'Llama: Rename Chat', value: current, prompt: 'A new name for the conversation' }).then((name) => {
+      if (name && this.history.rename(id, name)) this.changed();
+    });
+  }
+
+  /** Opens the conversation as an untitled Markdown document; the user saves it where they like. */
+  private async export(id: string): Promise<void> {
+    const conversation = this.history.get(id);
+    if (!conversation) return;
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: conversationToMarkdown(conversation) });
+    await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  private runAction(action: ErrorAction): void {
+    switch (action) {
+      case 'selectModel':
+        void vscode.commands.executeCommand('bedrockLlama.selectModel');
+        return;
+      case 'openSettings':
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'bedrockLlama');
+        return;
+      case 'showLog':
+        this.services.log.show(true);
+        return;
+      default: {
+        const _exhaustive: never = action;
+        return _exhaustive;
+      }
+    }
+  }
+
+  private setPending(attachment: Attachment | undefined): void {
+    this.pending = attachment;
+    this.broadcast({ type: 'pending', attachment });
+  }
+
+  private state(): ChatState {
+    const state: ChatState = { conversation: this.history.active, history: this.history.list(), model: modelState(this.services.settings.current) };
+    if (this.flight) state.busy = { requestId: this.flight.requestId, turnId: this.flight.turnId };
+    if (this.pending) state.pending = this.pending;
+    return state;
+  }
+
+  /** Something other than a turn changed (open, new, rename, delete): every view gets the whole state. */
+  private changed(): void {
+    const state = this.state();
+    this.broadcast({ type: 'state', state });
+    this.storage.save(this.history);
+  }
+
+  private postTurn(conversation: Conversation, turn: Turn): void {
+    this.broadcast({ type: 'turn', conversationId: conversation.id, title: conversation.title, turn });
+  }
+
+  private broadcast(msg: ToWebview): void {
+    for (const webview of this.webviews) webview.post(msg);
+  }
+
+  dispose(): void {
+    if (this.flight) this.abort(this.flight);
+    this.storage.save(this.history);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,72 @@
+// Explain Selection and Ask About Selection…: the code around the cursor goes to the
+// model with the task; the answer streams into a markdown document beside the editor.
+import * as vscode from 'vscode';
+import type { Task } from '../core/prompt';
+import { openAnswerDocument } from '../editor/answerDocument';
+import { codeAroundCursor, looksBinary, type CodeContext } from '../editor/codeContext';
+import type { Services } from '../services';
+import { streamRounds } from './streamRounds';
+
+export function explainSelection(services: Services) {
+  return async (): Promise<void> => {
+    const editor = requireEditor();
+    if (!editor) return;
+    const context = await codeAroundCursor(editor);
+    if (!checkContext(context)) return;
+    await answer(services, context, { kind: 'explain' }, 'Explaining', `Explain: ${where(context)}`);
+  };
+}
+
+/** @param question given by callers that already have it (tests, the chat); else asked for in an input box. */
+export function askAboutSelection(services: Services) {
+  return async (question?: unknown): Promise<void> => {
+    const editor = requireEditor();
+    if (!editor) return;
+    const context = await codeAroundCursor(editor);
+    if (!checkContext(context)) return;
+    const text = typeof question === 'string' ? question : await vscode.window.showInputBox({
+      title: 'Llama: Ask About Selection',
+      prompt: `Your question about ${where(context)}`,
+      placeHolder: 'e.g. Why is this loop quadratic?',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Type a question, or press Escape to cancel.'),
+    });
+    if (!text?.trim()) return;
+    await answer(services, context, { kind: 'ask', question: text.trim() }, 'Answering', `Q: ${text.trim()}\n\n_About ${where(context)}_`);
+  };
+}
+
+async function answer(services: Services, context: CodeContext, task: Task, title: string, heading: string): Promise<void> {
+  let controller: AbortController | undefined;
+  const stream = await openAnswerDocument(`## ${heading}`, () => controller?.abort());
+  await streamRounds(services, {
+    title,
+    label: 'the answer',
+    prompt: { task, attachment: context.attachment },
+    stream,
+    onStart: (c) => { controller = c; },
+  });
+}
+
+function requireEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) void vscode.window.showWarningMessage('Open a file and select some code first.');
+  return editor;
+}
+
+function checkContext(context: CodeContext): boolean {
+  if (!context.attachment.text.trim()) {
+    void vscode.window.showWarningMessage('There is no code at the cursor: select the code you want to ask about.');
+    return false;
+  }
+  if (looksBinary(context.attachment.text)) {
+    void vscode.window.showWarningMessage('The selection looks like binary data; select text or code.');
+    return false;
+  }
+  return true;
+}
+
+function where(context: CodeContext): string {
+  const a = context.attachment;
+  return a.startLine === a.endLine ? `${a.fileName}:${a.startLine}` : `${a.fileName}:${a.startLine}-${a.endLine}`;
+}

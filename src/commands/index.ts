@@ -1,0 +1,25 @@
+// Every command, one hop from its id to its code.
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { askAboutSelection, explainSelection } from './explainAndAsk';
+import { cancel, continueGeneration } from './generationControl';
+import { selectModel } from './selectModel';
+import { summarizeSelection } from './summarizeSelection';
+import { resetUsage, showUsage } from './usage';
+
+type CommandFactory = (services: Services) => (...args: unknown[]) => unknown;
+
+const COMMANDS: Record<string, CommandFactory> = {
+  'bedrockLlama.explainSelection': explainSelection,
+  'bedrockLlama.summarizeSelection': summarizeSelection,
+  'bedrockLlama.askAboutSelection': askAboutSelection,
+  'bedrockLlama.cancel': cancel,
+  'bedrockLlama.continueGeneration': continueGeneration,
+  'bedrockLlama.selectModel': selectModel,
+  'bedrockLlama.showUsage': showUsage,
+  'bedrockLlama.resetUsage': resetUsage,
+};
+
+export function registerCommands(services: Services): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, factory]) => vscode.commands.registerCommand(id, factory(services)));
+}

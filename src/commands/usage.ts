@@ -1,0 +1,43 @@
+// Show Token Usage and Cost / Reset Usage Meter.
+import * as vscode from 'vscode';
+import { findModel } from '../core/catalog';
+import { formatTokens, formatUsd } from '../core/pricing';
+import type { UsageTotals } from '../core/usage';
+import type { Services } from '../services';
+
+export function showUsage(services: Services) {
+  return async (): Promise<void> => {
+    const ledger = services.usage.ledger;
+    const now = new Date();
+    const row = (label: string, t: UsageTotals): vscode.QuickPickItem => ({
+      label,
+      description: `${formatTokens(t.inputTokens + t.outputTokens)} tokens · ${cost(t)}`,
+      detail: `${t.inputTokens.toLocaleString('en-US')} input · ${t.outputTokens.toLocaleString('en-US')} output · ${t.requests} request${t.requests === 1 ? '' : 's'}`,
+    });
+    const models = Object.entries(ledger.modelTotals()).sort((a, b) => b[1].costUsd - a[1].costUsd);
+    const items: vscode.QuickPickItem[] = [
+      row('$(pulse) This session', ledger.sessionTotals()),
+      row('$(calendar) Today', ledger.dayTotals(now)),
+      row('$(calendar) This month', ledger.monthTotals(now)),
+      { label: 'Per model (all time)', kind: vscode.QuickPickItemKind.Separator },
+      ...models.map(([id, t]) => row(findModel(id.replace(/^(us|eu|apac|global)\./, ''))?.label ?? id, t)),
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(clear-all) Reset Usage Meter', description: 'Starts a new session; history is kept' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: 'Llama: Token Usage and Cost (from Bedrock\'s own counts)' });
+    if (pick?.label.includes('Reset Usage Meter')) await vscode.commands.executeCommand('bedrockLlama.resetUsage');
+  };
+}
+
+export function resetUsage(services: Services) {
+  return (): void => {
+    services.usage.resetSession();
+    services.budget.reset();
+    vscode.window.setStatusBarMessage('Llama usage meter reset', 3000);
+  };
+}
+
+function cost(t: UsageTotals): string {
+  if (t.unknownCostRequests > 0) return `${formatUsd(t.costUsd)} + ${t.unknownCostRequests} unpriced`;
+  return formatUsd(t.costUsd);
+}

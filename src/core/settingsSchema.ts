@@ -1,0 +1,326 @@
+// The extension's settings: one table (SETTINGS_SCHEMA) that package.json's
+// `contributes.configuration` is checked against, and a validator that turns raw
+// values into a typed config or into messages naming the setting and what it allows.
+// Nothing is sent to Bedrock while a setting is invalid.
+import { DEFAULT_MODEL_ID, resolveModel, type Price, type ResolvedModel } from './catalog';
+
+export const SECTION = 'bedrockLlama';
+
+export const INFERENCE_PROFILE_MODES = ['auto', 'off', 'us', 'eu', 'apac', 'global'] as const;
+export type InferenceProfileMode = (typeof INFERENCE_PROFILE_MODES)[number];
+
+export const MODEL_FAMILY_SETTINGS = ['auto', 'llama3', 'llama2'] as const;
+export type ModelFamilySetting = (typeof MODEL_FAMILY_SETTINGS)[number];
+
+export interface LlamaConfig {
+  modelId: string;
+  /** `modelId` resolved with `modelFamily`. */
+  model: ResolvedModel;
+  modelFamily: ModelFamilySetting;
+  /** undefined: the AWS SDK's own region resolution. */
+  region: string | undefined;
+  /** undefined: the SDK's default credential chain. */
+  profile: string | undefined;
+  endpoint: string | undefined;
+  inferenceProfile: InferenceProfileMode;
+  temperature: number;
+  topP: number;
+  maxGenLen: number;
+  systemPrompt: string;
+  responseLanguage: string;
+  pricing: Record<string, Price>;
+  budgetUsd: number;
+  idleTimeoutSeconds: number;
+}
+
+export interface SettingError {
+  /** Full setting name, e.g. `bedrockLlama.temperature`. */
+  key: string;
+  message: string;
+}
+
+export type ValidationResult = { ok: true; config: LlamaConfig } | { ok: false; errors: SettingError[] };
+
+type JsonType = 'string' | 'number' | 'integer' | 'object' | 'boolean';
+
+/** One `contributes.configuration.properties` entry. */
+export interface SettingSchema {
+  type: JsonType;
+  default: unknown;
+  description: string;
+  markdownDescription: string;
+  enum?: readonly string[];
+  enumDescriptions?: readonly string[];
+  minimum?: number;
+  maximum?: number;
+  /** `machine`: never taken from workspace settings (a repository must not redirect requests or credentials). */
+  scope?: 'application' | 'machine' | 'window' | 'resource';
+  additionalProperties?: unknown;
+  editPresentation?: 'multilineText';
+  order: number;
+}
+
+const PRICE_SCHEMA = {
+  type: 'object',
+  properties: {
+    input: { type: 'number', minimum: 0, description: 'USD per 1M input tokens' },
+    output: { type: 'number', minimum: 0, description: 'USD per 1M output tokens' },
+  },
+  required: ['input', 'output'],
+  additionalProperties: false,
+};
+
+export const SETTINGS_SCHEMA = {
+  'bedrockLlama.modelId': {
+    type: 'string',
+    default: DEFAULT_MODEL_ID,
+    description: 'Bedrock model id, inference-profile id (e.g. us.meta.llama3-3-70b-instruct-v1:0) or ARN (custom, provisioned or application-profile models).',
+    markdownDescription:
+      'Bedrock model id, inference-profile id (e.g. `us.meta.llama3-3-70b-instruct-v1:0`) or ARN (custom, provisioned or application-profile models). Use **Llama: Select Model…** to pick from the supported Llama models.',
+    order: 0,
+  },
+  'bedrockLlama.modelFamily': {
+    type: 'string',
+    default: 'auto',
+    enum: MODEL_FAMILY_SETTINGS,
+    enumDescriptions: ['Tell from the model id.', 'Llama 3.x chat template.', 'Llama 2 [INST] chat template.'],
+    description: 'Prompt format of the model. Only needed for ARNs and custom ids that do not show which Llama version they are.',
+    markdownDescription:
+      'Prompt format of the model. Only needed when `#bedrockLlama.modelId#` is an ARN or custom id that does not show which Llama version it is (provisioned throughput, application inference profile, imported model); ids that name a Llama model always use that model\'s format.',
+    order: 1,
+  },
+  'bedrockLlama.region': {
+    type: 'string',
+    default: 'us-west-2',
+    description: 'AWS region of the Bedrock runtime, e.g. us-west-2. Empty: the AWS SDK\'s own resolution (AWS_REGION, the profile\'s region).',
+    markdownDescription: 'AWS region of the Bedrock runtime, e.g. `us-west-2`. Empty: the AWS SDK\'s own resolution (`AWS_REGION`, the profile\'s region).',
+    order: 2,
+  },
+  'bedrockLlama.profile': {
+    type: 'string',
+    default: '',
+    scope: 'machine',
+    description: 'Named profile from the shared AWS config files (~/.aws/config, ~/.aws/credentials). Empty: the SDK\'s default credential chain.',
+    markdownDescription: 'Named profile from the shared AWS config files (`~/.aws/config`, `~/.aws/credentials`). Empty: the SDK\'s default credential chain.',
+    order: 3,
+  },
+  'bedrockLlama.endpoint': {
+    type: 'string',
+    default: '',
+    scope: 'machine',
+    description: 'Endpoint URL override (VPC endpoint, proxy, or a local Bedrock-compatible server). Empty: the regional Bedrock runtime endpoint.',
+    markdownDescription:
+      'Endpoint URL override (VPC endpoint, proxy, or a local Bedrock-compatible server), e.g. `https://bedrock-runtime.us-west-2.amazonaws.com`. Empty: the regional Bedrock runtime endpoint.',
+    order: 4,
+  },
+  'bedrockLlama.inferenceProfile': {
+    type: 'string',
+    default: 'auto',
+    enum: INFERENCE_PROFILE_MODES,
+    enumDescriptions: [
+      'When Bedrock answers that the model needs an inference profile, retry with the geography of the region and remember it.',
+      'Always send the model id as configured.',
+      'Use the US cross-region inference profile (us.).',
+      'Use the EU cross-region inference profile (eu.).',
+      'Use the Asia-Pacific cross-region inference profile (apac.).',
+      'Use the global cross-region inference profile (global.).',
+    ],
+    description: 'How to use cross-region inference profiles for model ids without a geography prefix.',
+    markdownDescription:
+      'How to use cross-region inference profiles for model ids without a geography prefix. `auto`: when Bedrock answers that the model needs an inference profile, retry with the geography prefix of the region (`us.`, `eu.`, `apac.`) and remember it.',
+    order: 5,
+  },
+  'bedrockLlama.temperature': {
+    type: 'number',
+    default: 0.5,
+    minimum: 0,
+    maximum: 1,
+    description: 'Sampling temperature, 0 to 1. Lower is more focused and repeatable, higher more varied.',
+    markdownDescription: 'Sampling temperature, `0` to `1`. Lower is more focused and repeatable, higher more varied.',
+    order: 6,
+  },
+  'bedrockLlama.topP': {
+    type: 'number',
+    default: 0.9,
+    minimum: 0,
+    maximum: 1,
+    description: 'Nucleus sampling, 0 to 1: only the most likely tokens whose probabilities add up to this value are considered.',
+    markdownDescription: 'Nucleus sampling, `0` to `1`: only the most likely tokens whose probabilities add up to this value are considered.',
+    order: 7,
+  },
+  'bedrockLlama.maxGenLen': {
+    type: 'integer',
+    default: 512,
+    minimum: 1,
+    maximum: 2048,
+    description: 'Maximum number of tokens to generate per response, 1 to 2048. Longer answers stop and offer Continue Generating.',
+    markdownDescription: 'Maximum number of tokens to generate per response, `1` to `2048`. Longer answers stop and offer **Llama: Continue Generating**.',
+    order: 8,
+  },
+  'bedrockLlama.systemPrompt': {
+    type: 'string',
+    default: '',
+    editPresentation: 'multilineText',
+    description: 'Extra system instructions added to every prompt.',
+    markdownDescription: 'Extra system instructions added to every prompt.',
+    order: 9,
+  },
+  'bedrockLlama.responseLanguage': {
+    type: 'string',
+    default: '',
+    description: 'Answer in this language (e.g. German). Empty: the language of the question.',
+    markdownDescription: 'Answer in this language (e.g. `German`). Empty: the language of the question.',
+    order: 10,
+  },
+  'bedrockLlama.pricing': {
+    type: 'object',
+    default: {},
+    additionalProperties: PRICE_SCHEMA,
+    description: 'Per-model price overrides in USD per 1M tokens, keyed by model id: { "<modelId>": { "input": 0.72, "output": 0.72 } }.',
+    markdownDescription:
+      'Per-model price overrides in USD per 1M tokens, keyed by the model id as you set it or by its base model id: `{ "<modelId>": { "input": 0.72, "output": 0.72 } }`. Needed to see costs for custom and provisioned models; overrides the built-in list prices.',
+    order: 11,
+  },
+  'bedrockLlama.budgetUsd': {
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    description: 'Warn once the session cost passes this amount in USD. 0: no budget.',
+    markdownDescription: 'Warn once the session cost passes this amount in USD. `0`: no budget.',
+    order: 12,
+  },
+  'bedrockLlama.idleTimeoutSeconds': {
+    type: 'number',
+    default: 60,
+    minimum: 0,
+    description: 'Stop a response when Bedrock sends nothing for this many seconds; the text so far is kept. 0: wait indefinitely.',
+    markdownDescription:
+      'Stop a response when Bedrock sends nothing for this many seconds (before the first chunk or between chunks); the text received so far is kept and you can retry. `0`: wait indefinitely.',
+    order: 13,
+  },
+} as const satisfies Record<string, SettingSchema>;
+
+export type SettingKey = keyof typeof SETTINGS_SCHEMA;
+
+/**
+ * Checks raw setting values (as read with `getConfiguration('bedrockLlama')`: short keys
+ * such as `temperature`; full keys are accepted too). Missing values (undefined or null)
+ * take the defaults; every invalid value is reported, not just the first.
+ */
+export function validateSettings(raw: Record<string, unknown>): ValidationResult {
+  const errors: SettingError[] = [];
+  const read = (name: string): unknown => {
+    const v = raw[name] ?? raw[`${SECTION}.${name}`];
+    return v === null ? undefined : v;
+  };
+  // `path` points inside an object setting, e.g. `["meta.x"].input` for pricing.
+  const fail = (name: string, message: string, path = ''): undefined => {
+    errors.push({ key: `${SECTION}.${name}`, message: `${SECTION}.${name}${path} ${message}` });
+    return undefined;
+  };
+
+  const str = (name: string, fallback: string): string | undefined => {
+    const v = read(name) ?? fallback;
+    return typeof v === 'string' ? v : fail(name, `must be a string (got ${show(v)})`);
+  };
+  const optionalStr = (name: string, fallback: string): string | undefined => str(name, fallback)?.trim() || undefined;
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T | undefined => {
+    const v = read(name) ?? fallback;
+    return allowed.find((a) => a === v) ?? fail(name, `must be one of ${allowed.join(', ')} (got ${show(v)})`);
+  };
+  const num = (name: string, fallback: number, min: number, max?: number, whole = false): number | undefined => {
+    const v = read(name) ?? fallback;
+    const ok = typeof v === 'number' && Number.isFinite(v) && v >= min && (max === undefined || v <= max) && (!whole || Number.isInteger(v));
+    if (ok) return v;
+    const what = whole ? 'a whole number' : 'a number';
+    return fail(name, max === undefined ? `must be ${what} ≥ ${min} (got ${show(v)})` : `must be ${whole ? `${what} ` : ''}between ${min} and ${max} (got ${show(v)})`);
+  };
+
+  const modelFamily = oneOf('modelFamily', MODEL_FAMILY_SETTINGS, 'auto');
+  const modelId = str('modelId', DEFAULT_MODEL_ID);
+  let model: ResolvedModel | undefined;
+  if (modelId !== undefined && modelId.trim() === '') {
+    fail('modelId', 'must not be empty: set a Bedrock model id, inference-profile id or ARN');
+  } else if (modelId !== undefined && modelFamily !== undefined) {
+    try {
+      model = resolveModel(modelId, { family: modelFamily === 'auto' ? undefined : modelFamily });
+    } catch (e) {
+      fail('modelId', `is not usable: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  const region = optionalStr('region', 'us-west-2');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    fail('region', `must be an AWS region code like us-west-2, or empty for the AWS SDK's default (got ${show(region)})`);
+  }
+  const endpoint = optionalStr('endpoint', '');
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) {
+    fail('endpoint', `must be empty or an http(s) URL such as https://bedrock-runtime.us-west-2.amazonaws.com (got ${show(endpoint)})`);
+  }
+
+  const config = {
+    modelId: modelId?.trim(),
+    model,
+    modelFamily,
+    region,
+    profile: optionalStr('profile', ''),
+    endpoint,
+    inferenceProfile: oneOf('inferenceProfile', INFERENCE_PROFILE_MODES, 'auto'),
+    temperature: num('temperature', 0.5, 0, 1),
+    topP: num('topP', 0.9, 0, 1),
+    maxGenLen: num('maxGenLen', 512, 1, 2048, true),
+    systemPrompt: str('systemPrompt', ''),
+    responseLanguage: str('responseLanguage', '')?.trim(),
+    pricing: pricing(read('pricing') ?? {}, (message, path) => fail('pricing', message, path)),
+    budgetUsd: num('budgetUsd', 0, 0),
+    idleTimeoutSeconds: num('idleTimeoutSeconds', 60, 0),
+  };
+  if (errors.length > 0) return { ok: false, errors };
+  // Every field left undefined above was reported as an error, so none is here.
+  return { ok: true, config: config as LlamaConfig };
+}
+
+function pricing(v: unknown, fail: (message: string, path?: string) => undefined): Record<string, Price> | undefined {
+  if (!isRecord(v)) return fail(`must be an object of model id → { "input": number, "output": number } (got ${show(v)})`);
+  const out: Record<string, Price> = {};
+  let bad = false;
+  for (const [id, entry] of Object.entries(v)) {
+    const path = `[${JSON.stringify(id)}]`;
+    if (!isRecord(entry)) {
+      bad = true;
+      fail(`must be { "input": number, "output": number } in USD per 1M tokens (got ${show(entry)})`, path);
+      continue;
+    }
+    const { input, output } = entry;
+    if (!isPrice(input)) fail(`must be a number ≥ 0, in USD per 1M tokens (got ${show(input)})`, `${path}.input`);
+    if (!isPrice(output)) fail(`must be a number ≥ 0, in USD per 1M tokens (got ${show(output)})`, `${path}.output`);
+    if (isPrice(input) && isPrice(output)) out[id] = { input, output };
+    else bad = true;
+  }
+  return bad ? undefined : out;
+}
+
+function isPrice(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The offending value as the user would recognise it: `5`, `"abc"`, `[]`. */
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'number') return String(v);
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

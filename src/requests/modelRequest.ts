@@ -1,0 +1,103 @@
+// The flow every command shares: validated settings → prompt → Bedrock stream → sink,
+// with progress and cancel, usage recorded from Bedrock's own counts, a log line per
+// request, and errors shown with what to do. Nothing here awaits a dialog.
+import * as vscode from 'vscode';
+import { BedrockLlamaError } from '../core/bedrock/errors';
+import { runGeneration, type GenerationResult, type GenerationSink } from '../core/generate';
+import { invokeIdFor } from '../core/inferenceProfile';
+import { costUsd, priceFor } from '../core/pricing';
+import { buildPrompt, type PromptInput } from '../core/prompt';
+import type { LlamaConfig } from '../core/settingsSchema';
+import type { LlamaRequestBody } from '../core/types';
+import type { Services } from '../services';
+import { showRequestError, showSettingsErrors } from './errorMessages';
+
+export interface RequestSpec {
+  /** Shown in the progress notification, e.g. "Summarizing selection". */
+  title: string;
+  /** The prompt input without the model-specific parts the runner fills in. */
+  prompt: Omit<PromptInput, 'family' | 'contextWindow' | 'maxGenLen' | 'systemPrompt' | 'responseLanguage'>;
+  sink: GenerationSink;
+  /** Called with the abort controller's signal once the request starts, to stop it from elsewhere. */
+  onStart?: (controller: AbortController) => void;
+  /** Offered again by Retry. */
+  retry?: () => void;
+  /** Base64 images (no `data:` prefix) for vision models; `prompt.images` gives their count. */
+  images?: string[];
+}
+
+export type RequestOutcome =
+  | { ok: true; result: GenerationResult; config: LlamaConfig; promptInput: PromptInput }
+  | { ok: false; error?: BedrockLlamaError; partialText: string };
+
+export async function runModelRequest(services: Services, spec: RequestSpec): Promise<RequestOutcome> {
+  const snapshot = services.settings.current;
+  if (!snapshot.ok) {
+    showSettingsErrors(snapshot.errors);
+    return { ok: false, partialText: '' };
+  }
+  const config = snapshot.config;
+  const promptInput: PromptInput = {
+    ...spec.prompt,
+    family: config.model.family,
+    contextWindow: config.model.contextWindow,
+    maxGenLen: config.maxGenLen,
+    systemPrompt: config.systemPrompt,
+    responseLanguage: config.responseLanguage,
+  };
+  let prompt;
+  try {
+    prompt = buildPrompt(promptInput);
+  } catch (err) {
+    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err), 'Select Model…').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('bedrockLlama.selectModel');
+    });
+    return { ok: false, partialText: '' };
+  }
+  if (prompt.cuts.droppedTurns > 0 || prompt.cuts.trimmedAttachmentTokens > 0) {
+    services.log.info(`Prompt fitted to the context window: dropped ${prompt.cuts.droppedTurns} turn(s), trimmed ~${prompt.cuts.trimmedAttachmentTokens} tokens of context`);
+  }
+  const body: LlamaRequestBody = { prompt: prompt.prompt, temperature: config.temperature, top_p: config.topP, max_gen_len: config.maxGenLen };
+  if (spec.images?.length) body.images = spec.images;
+  const modelId = invokeIdFor(config.model, config.inferenceProfile, config.region);
+  const client = services.clients.get(config);
+
+  let received = '';
+  const sink: GenerationSink = { text: (t) => { received += t; spec.sink.text(t); } };
+
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Llama: ${spec.title}…`, cancellable: true },
+    async (_progress, token) => {
+      const active = services.active.start(token);
+      spec.onStart?.(active.controller);
+      const stopMeter = services.meter.startGenerating();
+      const started = Date.now();
+      try {
+        const result = await runGeneration(client, { modelId, body }, sink, active.controller.signal);
+        const price = priceFor(config.model, config.pricing);
+        const cost = price ? costUsd(result.usage, price) : undefined;
+        services.usage.record({ modelId: config.modelId, usage: result.usage, costUsd: cost, at: new Date() });
+        services.meter.setLastRequest({ modelId, usage: result.usage, costUsd: cost, latency: result.latency });
+        services.budget.check(config.budgetUsd);
+        services.log.info(
+          `${active.id} ${modelId} region=${config.region ?? 'default'} in=${result.usage.inputTokens} out=${result.usage.outputTokens} ` +
+          `ttft=${fmt(result.latency.timeToFirstTokenMs)} total=${fmt(result.latency.totalMs)} stop=${result.stopReason ?? 'none'}`,
+        );
+        return { ok: true, result, config, promptInput } as const;
+      } catch (err) {
+        const error = err instanceof BedrockLlamaError ? err : undefined;
+        const kind = error?.kind ?? 'unknown';
+        services.log.warn(`${active.id} ${modelId} failed after ${Date.now() - started} ms: ${kind}${error?.requestId ? ` (request ${error.requestId})` : ''}`);
+        if (kind !== 'aborted') showRequestError(err, services.log, spec.retry);
+        return { ok: false, error, partialText: received } as const;
+      } finally {
+        stopMeter();
+        active.done();
+      }
+    },
+  );
+}
+
+function fmt(ms: number | undefined): string {
+  return ms === undefined ? '-' : `${Math.round(ms)}ms`;
+}

@@ -1,0 +1,86 @@
+// The status bar item `bedrockLlama.usage`: session tokens and cost from Bedrock's own
+// counts, a spinner while generating, the last request's figures in the tooltip.
+import * as vscode from 'vscode';
+import { formatTokens, formatUsd } from '../core/pricing';
+import type { LatencyFigures, TokenUsage } from '../core/types';
+import type { UsageStore } from './usageStore';
+
+export interface LastRequest {
+  modelId: string;
+  usage: TokenUsage;
+  costUsd: number | undefined;
+  latency: LatencyFigures;
+}
+
+export class StatusBarMeter implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private generating = 0;
+  private last: LastRequest | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: UsageStore) {
+    this.item = vscode.window.createStatusBarItem('bedrockLlama.usage', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Llama on Bedrock: Usage';
+    this.item.command = 'bedrockLlama.showUsage';
+    this.subscription = store.onDidChange(() => this.render());
+    this.render();
+    this.item.show();
+  }
+
+  /** Marks a request in flight until the returned function is called. */
+  startGenerating(): () => void {
+    this.generating++;
+    this.render();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.generating--;
+      this.render();
+    };
+  }
+
+  /** What the status bar shows now. */
+  get text(): string {
+    return this.item.text;
+  }
+
+  setLastRequest(last: LastRequest): void {
+    this.last = last;
+    this.render();
+  }
+
+  private render(): void {
+    const s = this.store.ledger.sessionTotals();
+    const tokens = formatTokens(s.inputTokens + s.outputTokens);
+    const cost = s.unknownCostRequests > 0 && s.costUsd === 0 ? '$?' : formatUsd(s.costUsd);
+    const icon = this.generating > 0 ? '$(loading~spin) ' : '';
+    this.item.text = `${icon}Llama ${tokens} tok ${cost}`;
+    this.item.accessibilityInformation = {
+      label: `Llama on Bedrock: ${s.inputTokens + s.outputTokens} tokens, ${cost} this session${this.generating ? ', generating' : ''}`,
+    };
+    this.item.tooltip = this.tooltip();
+  }
+
+  private tooltip(): vscode.MarkdownString {
+    const s = this.store.ledger.sessionTotals();
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Llama on Bedrock** — this session\n\n`);
+    md.appendMarkdown(`Input ${s.inputTokens.toLocaleString('en-US')} tok · Output ${s.outputTokens.toLocaleString('en-US')} tok · ${formatUsd(s.costUsd)}`);
+    if (s.unknownCostRequests > 0) md.appendMarkdown(` (+${s.unknownCostRequests} request(s) without a price)`);
+    if (this.last) {
+      const l = this.last;
+      const ms = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v)} ms`);
+      md.appendMarkdown(`\n\n**Last request** — \`${l.modelId}\`\n\n`);
+      md.appendMarkdown(`Input ${l.usage.inputTokens} tok · Output ${l.usage.outputTokens} tok · ${formatUsd(l.costUsd)}\n\n`);
+      md.appendMarkdown(`First token ${ms(l.latency.timeToFirstTokenMs)} · Total ${ms(l.latency.totalMs)}`);
+    }
+    md.appendMarkdown(`\n\n$(graph) Click for the breakdown`);
+    return md;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

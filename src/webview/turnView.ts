@@ -1,0 +1,100 @@
+// One exchange in the transcript: the user's message (with the attached code as a
+// collapsible chip), the answer, and its status line: tokens and cost, Continue after a
+// length stop, the error with what to do and Retry.
+import { attachmentLabel, type ErrorAction, type Turn } from '../core/chat/conversation';
+import { formatTokens, formatUsd } from '../core/pricing';
+import type { Attachment } from '../core/prompt';
+import { AnswerView } from './answerView';
+import { h, icon, textButton } from './dom';
+import type { RenderMarkdown } from './markdown';
+
+const ACTION_LABELS: Record<ErrorAction, [string, string]> = {
+  selectModel: ['Select Model…', 'server-environment'],
+  openSettings: ['Open Settings', 'settings-gear'],
+  showLog: ['Show Log', 'output'],
+};
+
+export class TurnView {
+  readonly element: HTMLElement;
+  readonly answer: AnswerView;
+  private readonly assistant: HTMLElement;
+  private readonly status = h('div', { class: 'turn-status' });
+  private turn: Turn;
+
+  constructor(turn: Turn, render: RenderMarkdown) {
+    this.turn = turn;
+    this.answer = new AnswerView(render);
+    this.answer.setText(turn.answer);
+    const user = h('div', { class: 'message user' }, speaker('account', 'You'), h('div', { class: 'user-text' }, turn.text));
+    if (turn.attachment) user.append(chip(turn.attachment));
+    if (turn.images > 0) user.append(h('div', { class: 'image-note' }, icon('file-media'), ` ${turn.images} image${turn.images === 1 ? '' : 's'} attached`));
+    this.assistant = h('div', { class: 'message assistant' }, speaker('hubot', 'Llama'), this.answer.element, this.status);
+    this.element = h('article', { class: 'turn', 'data-turn-id': turn.id }, user, this.assistant);
+  }
+
+  get id(): string {
+    return this.turn.id;
+  }
+
+  update(turn: Turn, busy: boolean): void {
+    this.turn = turn;
+    this.answer.setText(turn.answer);
+    this.renderStatus(busy);
+  }
+
+  append(delta: string): void {
+    this.turn.answer += delta;
+    this.answer.append(delta);
+  }
+
+  /** @param busy a request is in flight (Continue and Retry wait for it). */
+  renderStatus(busy: boolean): void {
+    const t = this.turn;
+    const streaming = t.status === 'streaming';
+    this.answer.element.setAttribute('aria-busy', String(streaming));
+    const parts: Array<Node | string> = [];
+    if (streaming) parts.push(h('span', { class: 'status-label' }, icon('loading codicon-modifier-spin'), ' Generating…'));
+    if (t.status === 'stopped') parts.push(h('span', { class: 'status-label' }, 'Stopped.'));
+    if (t.status === 'cut') parts.push(h('span', { class: 'status-label' }, 'Stopped at the length limit.'));
+    if (t.usage) parts.push(usage(t));
+    if (t.status === 'cut') parts.push(textButton('Continue', { 'data-turn-action': 'continue', disabled: busy }, 'debug-continue'));
+    if (t.status === 'stopped') parts.push(textButton('Retry', { 'data-turn-action': 'retry', disabled: busy }, 'refresh'));
+    this.status.replaceChildren(...parts);
+    this.assistant.querySelector('.turn-error')?.remove();
+    if (t.status === 'error' && t.error) this.status.before(errorBox(t.error.message, t.error.actions, busy));
+  }
+}
+
+function speaker(iconName: string, name: string): HTMLElement {
+  return h('div', { class: 'speaker' }, icon(iconName), ` ${name}`);
+}
+
+function chip(a: Attachment): HTMLElement {
+  const code = h('code', {}, a.text);
+  return h(
+    'details',
+    { class: 'chip' },
+    h('summary', { title: 'Show the attached code' }, icon('file-code'), ` ${attachmentLabel(a)}`),
+    h('pre', {}, code),
+  );
+}
+
+function usage(t: Turn): HTMLElement {
+  const u = t.usage ?? { inputTokens: 0, outputTokens: 0 };
+  const text = `${formatTokens(u.inputTokens)} in · ${formatTokens(u.outputTokens)} out · ${formatUsd(t.costUsd)}`;
+  const detail = `${u.inputTokens} input and ${u.outputTokens} output tokens, ${t.costUsd === undefined ? 'cost unknown (no price for this model)' : `$${t.costUsd.toFixed(6)}`}${t.modelId ? `, ${t.modelId}` : ''}`;
+  return h('span', { class: 'usage', title: detail, 'aria-label': detail }, text);
+}
+
+function errorBox(message: string, actions: ErrorAction[], busy: boolean): HTMLElement {
+  const buttons = [
+    textButton('Retry', { 'data-turn-action': 'retry', disabled: busy }, 'refresh'),
+    ...actions.map((a) => textButton(ACTION_LABELS[a][0], { 'data-error-action': a }, ACTION_LABELS[a][1])),
+  ];
+  return h(
+    'div',
+    { class: 'turn-error', role: 'alert' },
+    h('div', { class: 'error-message' }, icon('error'), ` ${message}`),
+    h('div', { class: 'error-actions' }, ...buttons),
+  );
+}

@@ -1,0 +1,13 @@
+import { strict as assert } from 'node:assert';
+import { activate, extension } from './support/extension';
+
+describe('activation', () => {
+  it('activates without loading the AWS SDK', async () => {
+    const wasActive = extension().isActive;
+    const api = await activate();
+    // The SDK is warmed a few seconds after activation, so this only holds right after it.
+    assert.equal(api.sdkRequested(), false, `the AWS SDK was requested during activation${wasActive ? ' (or the extension was already active before this test)' : ''}`);
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs >= 0, `activationMs is ${api.activationMs}`);
+    console.log(`activation took ${api.activationMs.toFixed(1)} ms (already active: ${wasActive})`);
+  });
+});

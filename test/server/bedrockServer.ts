@@ -1,0 +1,704 @@
+// A local stand-in for the Bedrock runtime, for tests, integration runs and benchmarks.
+//
+// It speaks the real wire protocol (see /work/shared/docs/bedrock.md) so the real
+// `BedrockRuntimeClient` can talk to it: HTTP/1.1 and HTTP/2 cleartext (prior knowledge)
+// on one port, `POST /model/{modelId}/invoke` and `/invoke-with-response-stream`, AWS
+// event-stream framing encoded by `@smithy/eventstream-codec`, and Bedrock's error shapes.
+// What each request gets is scripted (`enqueue`, `setHandler`); every request is logged.
+//
+//   const server = new BedrockTestServer();
+//   const { url } = await server.start();
+//   server.enqueue(textResponse('Hello there', { chunks: 3, chunkDelayMs: 5 }));
+//   ... point the client's `endpoint` at `url` ...
+//   const [request] = server.requests;          // what arrived
+//   await server.ended(request);                 // until the response is over
+//   await server.stop();
+//
+// Standalone: `npx tsx test/server/bedrockServer.ts --port 0 [--script-file scripts.json]`.
+// Signatures are not verified: any Authorization header is accepted.
+
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+
+// ---------------------------------------------------------------------------------------
+// Scripts: what the server answers
+
+/** Error types Bedrock returns as HTTP errors, with their status codes. */
+export const HTTP_ERROR_STATUS = {
+  ValidationException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ModelTimeoutException: 408,
+  ThrottlingException: 429,
+  ModelNotReadyException: 429,
+  ModelErrorException: 424,
+  ServiceQuotaExceededException: 400,
+  InternalServerException: 500,
+  ServiceUnavailableException: 503,
+  ExpiredTokenException: 403,
+} as const;
+export type BedrockHttpErrorType = keyof typeof HTTP_ERROR_STATUS;
+
+/** Modeled exceptions Bedrock can send inside an event stream (`:exception-type`). */
+export type StreamExceptionType =
+  | 'modelStreamErrorException'
+  | 'throttlingException'
+  | 'internalServerException'
+  | 'serviceUnavailableException'
+  | 'validationException'
+  | 'modelTimeoutException';
+
+/** Bedrock's `amazon-bedrock-invocationMetrics`, sent in the last chunk. */
+export interface InvocationMetrics {
+  inputTokenCount: number;
+  outputTokenCount: number;
+  invocationLatency: number;
+  firstByteLatency: number;
+}
+
+/** One streamed piece of generated text. */
+export interface ChunkSpec {
+  text: string;
+  /** Wait before sending this chunk (default: the script's `chunkDelayMs`, or `firstByteDelayMs` for the first). */
+  delayMs?: number;
+  /** Tokens this chunk adds to the running `generation_token_count` (default ≈ text length / 4, at least 1). */
+  tokens?: number;
+}
+
+/** How a response goes wrong after `afterChunks` text chunks were sent. */
+export type StreamFault =
+  /** A modeled exception event (`:message-type` exception). Non-streaming: the matching HTTP error. */
+  | { type: 'exception'; afterChunks: number; exceptionType: StreamExceptionType; message?: string }
+  /** Stop sending and keep the connection open until the client goes away (or `stop()`). */
+  | { type: 'stall'; afterChunks: number }
+  /**
+   * Destroy the connection (TCP socket for HTTP/1.1, the session for HTTP/2) `delayMs`
+   * (default 20) after the last chunk: a reset that arrives with unread chunks makes
+   * Node discard them, so without the pause the client may never see those chunks.
+   */
+  | { type: 'drop'; afterChunks: number; delayMs?: number };
+
+/** A (streamed or whole) Llama answer. The same script serves both operations. */
+export interface ResponseScript {
+  type: 'response';
+  chunks: ReadonlyArray<string | ChunkSpec>;
+  /** Wait before sending the status line and headers (the SDK's `send()` resolves on headers). */
+  headersDelayMs?: number;
+  /** Wait after the headers, before the first chunk (default 0). */
+  firstByteDelayMs?: number;
+  /** Default wait before each chunk after the first (default 0). */
+  chunkDelayMs?: number;
+  /** `prompt_token_count` of the first chunk (default ≈ prompt length / 4). */
+  promptTokenCount?: number;
+  /** `stop_reason` of the last chunk (default 'stop'; null sends null). */
+  stopReason?: 'stop' | 'length' | null;
+  /** Overrides of the measured invocation metrics; null leaves them out. */
+  metrics?: Partial<InvocationMetrics> | null;
+  /** Add a padding field `p` to every chunk, as real responses do. */
+  padding?: boolean;
+  /** Put `stop_reason` and metrics on an extra chunk with empty `generation` (as the service often does). */
+  separateFinalChunk?: boolean;
+  fault?: StreamFault;
+}
+
+/** An HTTP error response: status, `x-amzn-errortype`, body `{"message": ...}`. */
+export interface HttpErrorScript {
+  type: 'httpError';
+  errorType: BedrockHttpErrorType | (string & {});
+  /** Default: HTTP_ERROR_STATUS[errorType], else 500. */
+  status?: number;
+  message?: string;
+  delayMs?: number;
+}
+
+export type Script = ResponseScript | HttpErrorScript;
+
+/** Picks the script for a request (it may inspect the logged request). */
+export type ScriptHandler = (request: RecordedRequest) => Script | Promise<Script>;
+
+const DEFAULT_ERROR_MESSAGES: Record<BedrockHttpErrorType, string> = {
+  ValidationException: 'Malformed input request, please reformat your input and try again.',
+  AccessDeniedException: "You don't have access to the model with the specified model ID.",
+  ResourceNotFoundException: 'The provided model identifier is invalid.',
+  ModelTimeoutException: 'Model has timed out in processing the request.',
+  ThrottlingException: 'Too many requests, please wait before trying again.',
+  ModelNotReadyException: 'Model is not ready for inference. Wait and try your request again.',
+  ModelErrorException: 'The model encountered an error processing the request.',
+  ServiceQuotaExceededException: 'Your request exceeds the service quota for your account.',
+  InternalServerException: 'An internal server error occurred. Retry your request.',
+  ServiceUnavailableException: 'The service is currently unavailable. Try again later.',
+  ExpiredTokenException: 'The security token included in the request is expired',
+};
+
+/** Splits `text` into at most `count` pieces at whitespace; joining them gives `text` back. */
+export function chunkText(text: string, count: number): string[] {
+  const words = text.match(/\S+\s*|\s+/g) ?? [];
+  const n = Math.max(1, Math.min(count, words.length));
+  const pieces: string[] = [];
+  for (let i = 0; i < n; i++) {
+    pieces.push(words.slice(Math.floor((i * words.length) / n), Math.floor(((i + 1) * words.length) / n)).join(''));
+  }
+  return pieces;
+}
+
+/** A response script streaming `text` in `chunks` pieces (default: one per word). */
+export function textResponse(
+  text: string,
+  options: Omit<ResponseScript, 'type' | 'chunks'> & { chunks?: number } = {},
+): ResponseScript {
+  const { chunks = Number.MAX_SAFE_INTEGER, ...rest } = options;
+  return { type: 'response', chunks: chunkText(text, chunks), ...rest };
+}
+
+/** An HTTP error script with Bedrock's status and a default message for known types. */
+export function httpError(errorType: BedrockHttpErrorType | (string & {}), message?: string): HttpErrorScript {
+  return { type: 'httpError', errorType, message };
+}
+
+// ---------------------------------------------------------------------------------------
+// The request log
+
+export type Operation = 'invoke' | 'invoke-with-response-stream';
+
+/** How a response ended. */
+export type RequestOutcome =
+  | 'pending' // still being answered
+  | 'completed' // the whole scripted response was sent (including errors and exception events)
+  | 'dropped' // the server destroyed the connection as scripted
+  | 'clientDisconnected' // the client went away before the response was over
+  | 'serverStopped'; // `stop()` ended it (e.g. a stall nobody cancelled)
+
+export interface RecordedRequest {
+  readonly id: number;
+  readonly method: string;
+  /** The raw (percent-encoded) request path. */
+  readonly path: string;
+  readonly operation: Operation | undefined;
+  /** The model id as it appeared in the path. */
+  readonly rawModelId: string | undefined;
+  /** The model id, percent-decoded. */
+  readonly modelId: string | undefined;
+  readonly httpVersion: '1.1' | '2.0';
+  /** The client's TCP port: equal ports mean a reused connection. */
+  readonly remotePort: number | undefined;
+  /** Lower-cased header names; HTTP/2 pseudo-headers included. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The Authorization scheme, e.g. 'AWS4-HMAC-SHA256' or 'Bearer'; undefined without the header. */
+  readonly authScheme: string | undefined;
+  readonly rawBody: string;
+  /** The JSON body, parsed; undefined when it is not JSON. */
+  readonly body: unknown;
+  /** `performance.now()` when the request body had arrived. */
+  readonly receivedAt: number;
+  /** The script that answered it. */
+  script: Script | undefined;
+  outcome: RequestOutcome;
+  /** True when the client went away before the response was over. */
+  clientDisconnected: boolean;
+  /** Text chunk events sent. */
+  chunksSent: number;
+  endedAt: number | undefined;
+}
+
+interface ServerEvents {
+  /** A request arrived (body read, not yet answered: a listener may still enqueue its script). */
+  request: [RecordedRequest];
+  /** A response is over; `outcome` tells how. */
+  requestEnd: [RecordedRequest];
+}
+
+// ---------------------------------------------------------------------------------------
+// The server
+
+export interface BedrockTestServerOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Answer when the queue is empty and no handler is set (default: a short echo of the prompt). */
+  defaultScript?: Script | ScriptHandler;
+  /** Called with one line per request and response end (e.g. console.log for standalone use). */
+  log?: (line: string) => void;
+}
+
+// The parts of the HTTP/1.1 and HTTP/2 compatibility APIs the handler uses.
+type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+const ROUTE = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+/** Per-response state shared by the writers. */
+interface Exchange {
+  record: RecordedRequest;
+  req: AnyRequest;
+  res: AnyResponse;
+  /** Aborted when the response is over for any reason; cancels waits. */
+  closed: AbortController;
+  requestId: string;
+}
+
+export class BedrockTestServer extends EventEmitter<ServerEvents> {
+  /** Every request received since start (or `reset()`), oldest first. */
+  readonly requests: RecordedRequest[] = [];
+
+  private readonly host: string;
+  private readonly defaultScript: Script | ScriptHandler;
+  private readonly log: ((line: string) => void) | undefined;
+  private readonly queue: Script[] = [];
+  private handler: ScriptHandler | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly open = new Set<Exchange>();
+  private readonly endWaiters = new Map<RecordedRequest, Array<() => void>>();
+  private readonly tcp: net.Server;
+  private readonly h1: http.Server;
+  private readonly h2: http2.Http2Server;
+  private nextId = 1;
+  private address: { url: string; port: number } | undefined;
+
+  constructor(options: BedrockTestServerOptions = {}) {
+    super();
+    this.host = options.host ?? '127.0.0.1';
+    this.defaultScript = options.defaultScript ?? echoScript;
+    this.log = options.log;
+    const onRequest = (req: AnyRequest, res: AnyResponse): void => void this.handle(req, res);
+    this.h1 = http.createServer(onRequest);
+    this.h1.keepAliveTimeout = 60_000;
+    this.h2 = http2.createServer(onRequest);
+    this.h2.on('sessionError', () => undefined); // a client that goes away mid-session is expected
+    // No Nagle: http.createServer would set this itself, but it never sees the accept.
+    // Without it every second small event write waits ~40 ms for a delayed ACK.
+    this.tcp = net.createServer({ noDelay: true }, (socket) => this.route(socket));
+  }
+
+  /** Listens on `port` (default 0: a free port chosen now). */
+  async start(port = 0): Promise<{ url: string; port: number }> {
+    if (this.address) return this.address;
+    this.tcp.listen(port, this.host);
+    await once(this.tcp, 'listening');
+    const actual = (this.tcp.address() as net.AddressInfo).port;
+    this.address = { url: `http://${this.host}:${actual}`, port: actual };
+    return this.address;
+  }
+
+  /** Base URL, e.g. http://127.0.0.1:45123 (after `start`). */
+  get url(): string {
+    if (!this.address) throw new Error('BedrockTestServer is not started');
+    return this.address.url;
+  }
+
+  /** Closes the listener and every open connection; pending responses end as 'serverStopped'. */
+  async stop(): Promise<void> {
+    for (const exchange of this.open) this.finish(exchange, 'serverStopped');
+    for (const socket of this.sockets) socket.destroy();
+    if (this.address) {
+      this.address = undefined;
+      await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    }
+  }
+
+  /** Appends scripts; each request takes the first one. */
+  enqueue(...scripts: Script[]): this {
+    this.queue.push(...scripts);
+    return this;
+  }
+
+  /** Answers requests when the queue is empty; undefined restores the default script. */
+  setHandler(handler: ScriptHandler | undefined): this {
+    this.handler = handler;
+    return this;
+  }
+
+  /** Scripts still queued. */
+  get pendingScripts(): number {
+    return this.queue.length;
+  }
+
+  /** Clears the queue, the handler and the request log (between tests). */
+  reset(): void {
+    this.queue.length = 0;
+    this.handler = undefined;
+    this.requests.length = 0;
+  }
+
+  /** Resolves once the response to `record` is over (at once if it already is). */
+  ended(record: RecordedRequest): Promise<RecordedRequest> {
+    if (record.outcome !== 'pending') return Promise.resolve(record);
+    return new Promise((resolve) => {
+      const waiters = this.endWaiters.get(record) ?? [];
+      waiters.push(() => resolve(record));
+      this.endWaiters.set(record, waiters);
+    });
+  }
+
+  /** Resolves with the `index`-th request (0-based) once it has arrived. */
+  async nthRequest(index: number): Promise<RecordedRequest> {
+    while (this.requests.length <= index) await once(this, 'request');
+    return this.requests[index];
+  }
+
+  // Sends a connection to the HTTP/2 or the HTTP/1.1 server by its first bytes.
+  private route(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined); // resets by clients are part of the tests
+    let head = Buffer.alloc(0);
+    const onData = (data: Buffer): void => {
+      head = Buffer.concat([head, data]);
+      const n = Math.min(head.length, H2_PREFACE.length);
+      const isH2 = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (isH2 && n < H2_PREFACE.length) return; // wait for the whole preface
+      socket.off('data', onData);
+      socket.pause();
+      socket.unshift(head);
+      if (isH2) {
+        this.h2.emit('connection', socket); // the session reads the unshifted bytes itself on the next tick
+      } else {
+        this.h1.emit('connection', socket);
+        socket.resume();
+      }
+    };
+    socket.on('data', onData);
+  }
+
+  private async handle(req: AnyRequest, res: AnyResponse): Promise<void> {
+    const raw = await readBody(req).catch(() => undefined);
+    if (raw === undefined) return; // the client went away while sending
+    const record = this.record(req, raw);
+    const exchange: Exchange = { record, req, res, closed: new AbortController(), requestId: randomUUID() };
+    this.open.add(exchange);
+    res.on('close', () => {
+      // Closed before the script ended the response: the client went away. ('close' can
+      // also fire just before our own finish() after a complete response: writableEnded.)
+      if (record.outcome === 'pending' && !res.writableEnded) this.finish(exchange, 'clientDisconnected');
+    });
+    this.requests.push(record);
+    this.log?.(`→ #${record.id} HTTP/${record.httpVersion} ${record.method} ${record.operation ?? record.path} ${record.modelId ?? ''} auth=${record.authScheme ?? 'none'}`);
+    this.emit('request', record);
+    try {
+      if (!record.operation || req.method !== 'POST') {
+        await this.sendError(exchange, { type: 'httpError', errorType: 'UnknownOperationException', status: 404, message: `No route for ${req.method} ${record.path}` });
+        return;
+      }
+      const script = await this.pickScript(record);
+      record.script = script;
+      if (script.type === 'httpError') await this.sendError(exchange, script);
+      else if (record.operation === 'invoke') await this.sendWhole(exchange, script);
+      else await this.sendStream(exchange, script);
+    } catch (err) {
+      if (!exchange.closed.signal.aborted) {
+        this.log?.(`! #${record.id} server error: ${String(err)}`);
+        res.destroy();
+        this.finish(exchange, 'dropped');
+      }
+    }
+  }
+
+  private record(req: AnyRequest, rawBody: string): RecordedRequest {
+    const path = (req.url ?? '').split('?')[0];
+    const match = ROUTE.exec(path);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      body = undefined;
+    }
+    return {
+      id: this.nextId++,
+      method: req.method ?? '',
+      path,
+      operation: match ? (match[2] as Operation) : undefined,
+      rawModelId: match?.[1],
+      modelId: match ? safeDecode(match[1]) : undefined,
+      httpVersion: req.httpVersion === '2.0' ? '2.0' : '1.1',
+      remotePort: req.socket?.remotePort,
+      headers,
+      authScheme: headers.authorization?.split(' ', 1)[0],
+      rawBody,
+      body,
+      receivedAt: performance.now(),
+      script: undefined,
+      outcome: 'pending',
+      clientDisconnected: false,
+      chunksSent: 0,
+      endedAt: undefined,
+    };
+  }
+
+  private async pickScript(record: RecordedRequest): Promise<Script> {
+    const queued = this.queue.shift();
+    if (queued) return queued;
+    if (this.handler) return this.handler(record);
+    return typeof this.defaultScript === 'function' ? this.defaultScript(record) : this.defaultScript;
+  }
+
+  private finish(exchange: Exchange, outcome: Exclude<RequestOutcome, 'pending'>): void {
+    const { record } = exchange;
+    if (record.outcome !== 'pending') return;
+    record.outcome = outcome;
+    record.clientDisconnected = outcome === 'clientDisconnected';
+    record.endedAt = performance.now();
+    exchange.closed.abort();
+    this.open.delete(exchange);
+    this.log?.(`← #${record.id} ${outcome} after ${record.chunksSent} chunk(s)`);
+    for (const wake of this.endWaiters.get(record) ?? []) wake();
+    this.endWaiters.delete(record);
+    this.emit('requestEnd', record);
+  }
+
+  private async sendError(exchange: Exchange, script: HttpErrorScript): Promise<void> {
+    await wait(script.delayMs, exchange);
+    const status = script.status ?? HTTP_ERROR_STATUS[script.errorType as BedrockHttpErrorType] ?? 500;
+    const message = script.message ?? DEFAULT_ERROR_MESSAGES[script.errorType as BedrockHttpErrorType] ?? script.errorType;
+    const body = JSON.stringify({ message });
+    exchange.res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-errortype': script.errorType,
+      'x-amzn-requestid': exchange.requestId,
+    });
+    await endResponse(exchange.res, body);
+    this.finish(exchange, 'completed');
+  }
+
+  // InvokeModel: the whole answer at once, after the scripted generation time.
+  private async sendWhole(exchange: Exchange, script: ResponseScript): Promise<void> {
+    const started = performance.now();
+    const plan = planChunks(script);
+    const generationTime = plan.reduce((sum, chunk) => sum + chunk.delayMs, (script.headersDelayMs ?? 0));
+    const fault = script.fault;
+    await wait(generationTime, exchange);
+    if (fault?.type === 'stall') return this.stall(exchange);
+    if (fault?.type === 'drop') return this.drop(exchange);
+    if (fault?.type === 'exception') {
+      const errorType = fault.exceptionType[0].toUpperCase() + fault.exceptionType.slice(1);
+      return this.sendError(exchange, { type: 'httpError', errorType, message: fault.message, status: HTTP_ERROR_STATUS[errorType as BedrockHttpErrorType] ?? 424 });
+    }
+    const outputTokens = plan.reduce((sum, chunk) => sum + chunk.tokens, 0);
+    const latency = Math.round(performance.now() - started);
+    const body = JSON.stringify({
+      generation: plan.map((chunk) => chunk.text).join(''),
+      prompt_token_count: promptTokens(script, exchange.record),
+      generation_token_count: outputTokens,
+      stop_reason: script.stopReason === undefined ? 'stop' : script.stopReason,
+    });
+    exchange.res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-requestid': exchange.requestId,
+      'x-amzn-bedrock-invocation-latency': String(latency),
+      'x-amzn-bedrock-input-token-count': String(promptTokens(script, exchange.record)),
+      'x-amzn-bedrock-output-token-count': String(outputTokens),
+    });
+    await endResponse(exchange.res, body);
+    exchange.record.chunksSent = plan.length;
+    this.finish(exchange, 'completed');
+  }
+
+  // InvokeModelWithResponseStream: one event-stream message per chunk.
+  private async sendStream(exchange: Exchange, script: ResponseScript): Promise<void> {
+    const { res, record } = exchange;
+    await wait(script.headersDelayMs, exchange);
+    const started = performance.now();
+    res.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-bedrock-content-type': 'application/json',
+      'x-amzn-requestid': exchange.requestId,
+    });
+    if ('flushHeaders' in res) res.flushHeaders(); // HTTP/2 sends its headers on writeHead
+    const plan = planChunks(script);
+    const fault = script.fault;
+    const limit = fault ? Math.min(fault.afterChunks, plan.length) : plan.length;
+    let generated = 0;
+    let firstByte: number | undefined;
+    for (let i = 0; i < limit; i++) {
+      const chunk = plan[i];
+      await wait(chunk.delayMs, exchange);
+      generated += chunk.tokens;
+      firstByte ??= performance.now() - started;
+      const last = !fault && i === plan.length - 1;
+      const json: Record<string, unknown> = {
+        generation: chunk.text,
+        prompt_token_count: i === 0 ? promptTokens(script, record) : null,
+        generation_token_count: generated,
+        stop_reason: last && script.stopReason !== undefined ? script.stopReason : last ? 'stop' : null,
+      };
+      if (last && script.metrics !== null) {
+        json['amazon-bedrock-invocationMetrics'] = {
+          inputTokenCount: promptTokens(script, record),
+          outputTokenCount: generated,
+          invocationLatency: Math.round(performance.now() - started),
+          firstByteLatency: Math.round(firstByte),
+          ...script.metrics,
+        };
+      }
+      if (script.padding) json.p = PADDING.slice(0, 1 + ((i * 7) % PADDING.length));
+      await writeEvent(exchange, chunkMessage(json));
+      record.chunksSent++;
+    }
+    if (fault?.type === 'stall') return this.stall(exchange);
+    if (fault?.type === 'drop') {
+      await wait(fault.delayMs ?? 20, exchange);
+      return this.drop(exchange);
+    }
+    if (fault?.type === 'exception') {
+      await writeEvent(exchange, exceptionMessage(fault.exceptionType, fault.message ?? `Scripted ${fault.exceptionType}`));
+    }
+    await endResponse(res);
+    this.finish(exchange, 'completed');
+  }
+
+  // Keeps the response open until the client goes away or the server stops.
+  private async stall(exchange: Exchange): Promise<void> {
+    if (!exchange.closed.signal.aborted) await once(exchange.closed.signal, 'abort');
+  }
+
+  private drop(exchange: Exchange): void {
+    this.finish(exchange, 'dropped');
+    const { req, res } = exchange;
+    if ('stream' in res) (req as http2.Http2ServerRequest).stream.session?.destroy();
+    else res.socket?.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+const PADDING = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+interface PlannedChunk {
+  text: string;
+  delayMs: number;
+  tokens: number;
+}
+
+function planChunks(script: ResponseScript): PlannedChunk[] {
+  const plan = script.chunks.map((spec, i): PlannedChunk => {
+    const chunk = typeof spec === 'string' ? { text: spec } : spec;
+    const defaultDelay = i === 0 ? (script.firstByteDelayMs ?? 0) : (script.chunkDelayMs ?? 0);
+    return { text: chunk.text, delayMs: chunk.delayMs ?? defaultDelay, tokens: chunk.tokens ?? estimateTokens(chunk.text) };
+  });
+  // The stop reason and metrics need a chunk to ride on.
+  if (plan.length === 0 || script.separateFinalChunk) plan.push({ text: '', delayMs: plan.length === 0 ? (script.firstByteDelayMs ?? 0) : 0, tokens: 0 });
+  return plan;
+}
+
+function estimateTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.max(1, Math.round(text.length / 4));
+}
+
+function promptTokens(script: ResponseScript, record: RecordedRequest): number {
+  if (script.promptTokenCount !== undefined) return script.promptTokenCount;
+  const prompt = (record.body as { prompt?: unknown } | undefined)?.prompt;
+  return typeof prompt === 'string' ? Math.max(1, Math.ceil(prompt.length / 4)) : 1;
+}
+
+function chunkMessage(json: Record<string, unknown>): Uint8Array {
+  const bytes = Buffer.from(JSON.stringify(json)).toString('base64');
+  return encode(
+    { ':event-type': str('chunk'), ':content-type': str('application/json'), ':message-type': str('event') },
+    JSON.stringify({ bytes }),
+  );
+}
+
+function exceptionMessage(exceptionType: string, message: string): Uint8Array {
+  return encode(
+    { ':exception-type': str(exceptionType), ':content-type': str('application/json'), ':message-type': str('exception') },
+    JSON.stringify({ message }),
+  );
+}
+
+function encode(headers: MessageHeaders, body: string): Uint8Array {
+  return codec.encode({ headers, body: fromUtf8(body) });
+}
+
+function str(value: string): { type: 'string'; value: string } {
+  return { type: 'string', value };
+}
+
+/** Waits `ms` unless the exchange closes first (then throws, ending the script). */
+async function wait(ms: number | undefined, exchange: Exchange): Promise<void> {
+  if (exchange.closed.signal.aborted) throw new Error('closed');
+  if (ms && ms > 0) await sleep(ms, undefined, { signal: exchange.closed.signal });
+}
+
+async function writeEvent(exchange: Exchange, message: Uint8Array): Promise<void> {
+  const { res, closed } = exchange;
+  if (closed.signal.aborted) throw new Error('closed');
+  const ok = (res.write as (chunk: Uint8Array) => boolean)(message);
+  if (!ok) await once(res, 'drain', { signal: closed.signal }); // respect back-pressure in benchmarks
+}
+
+function endResponse(res: AnyResponse, body?: string): Promise<void> {
+  return new Promise((resolve) => (res.end as (data: string | undefined, cb: () => void) => void)(body, () => resolve()));
+}
+
+async function readBody(req: AnyRequest): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of req as AsyncIterable<Buffer>) parts.push(part);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The default answer: a short, streamed echo of the last user text of the prompt. */
+function echoScript(record: RecordedRequest): Script {
+  const prompt = (record.body as { prompt?: unknown } | undefined)?.prompt;
+  const plain = typeof prompt === 'string' ? prompt.replace(/<\|[^|]*\|>|\[\/?INST\]|<<\/?SYS>>|<\/?s>/g, ' ') : '';
+  const tail = plain.replace(/\s+/g, ' ').trim().split(' ').filter((w) => w !== 'user' && w !== 'assistant').slice(-12).join(' ');
+  return textResponse(`This is the local Bedrock test server. You said: ${tail || '(nothing)'}`, { chunkDelayMs: 20 });
+}
+
+// ---------------------------------------------------------------------------------------
+// Standalone use
+
+function parseArgs(argv: string[]): { port: number; host: string; scriptFile?: string; quiet: boolean } {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return { port: Number(value('--port') ?? 0), host: value('--host') ?? '127.0.0.1', scriptFile: value('--script-file'), quiet: argv.includes('--quiet') };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  // A script file holds either an array of scripts (queued in order) or { queue?: Script[], default?: Script }.
+  let queue: Script[] = [];
+  let defaultScript: Script | undefined;
+  if (args.scriptFile) {
+    const parsed = JSON.parse(readFileSync(args.scriptFile, 'utf8')) as Script[] | { queue?: Script[]; default?: Script };
+    if (Array.isArray(parsed)) queue = parsed;
+    else ({ queue = [], default: defaultScript } = parsed);
+  }
+  const server = new BedrockTestServer({ host: args.host, defaultScript, log: args.quiet ? undefined : (line) => console.log(line) });
+  server.enqueue(...queue);
+  const { url } = await server.start(args.port);
+  console.log(`Bedrock test server listening on ${url}`);
+  const shutdown = (): void => void server.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,165 @@
+// Drives the VS Code workbench in the browser the way a user does: palette, quick open,
+// status bar, editors, webviews. Selectors are VS Code's own DOM (1.100); keep them here.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Frame, Page } from 'playwright-core';
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    private readonly screenshotDir: string,
+  ) {}
+
+  /** The workbench is rendered and its status bar is up. */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
+    await this.page.locator('.part.statusbar').waitFor({ timeout: timeoutMs });
+  }
+
+  /** Opens the command palette (F1) with `text` after the `>` and returns the labels it lists. */
+  async searchCommands(text: string): Promise<string[]> {
+    await this.openQuickInput('F1');
+    await this.page.locator(`${QUICK_INPUT} input`).fill(`>${text}`);
+    await sleep(300); // the list filters asynchronously
+    return this.quickPickLabels();
+  }
+
+  /** Runs a command by its palette label, e.g. "Llama: Select Model…" (F1, pick the exact row). */
+  async runCommand(title: string): Promise<void> {
+    await this.openQuickInput('F1');
+    await this.page.locator(`${QUICK_INPUT} input`).fill(`>${title}`);
+    const row = this.page.locator(QUICK_INPUT_ROWS).filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) });
+    await row.first().waitFor({ timeout: 10_000 }).catch(async () => {
+      throw new Error(`no palette entry "${title}"; listed: ${JSON.stringify(await this.quickPickLabels())}`);
+    });
+    await row.first().click();
+  }
+
+  /** Opens a workspace file by name through quick open (Ctrl+P) and waits for its tab. */
+  async openFile(name: string): Promise<void> {
+    await this.openQuickInput('Control+P');
+    await this.page.locator(`${QUICK_INPUT} input`).fill(name);
+    await this.page.locator(QUICK_INPUT_ROWS).filter({ hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor();
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-line').first().waitFor();
+  }
+
+  /** Labels of the rows the open quick input shows. */
+  async quickPickLabels(): Promise<string[]> {
+    const labels = await this.page.locator(`${QUICK_INPUT_ROWS} .label-name`).allInnerTexts();
+    return labels.map((l) => l.trim());
+  }
+
+  /** Closes any quick input, menu or notification toast that has focus. */
+  async dismiss(): Promise<void> {
+    for (let i = 0; i < 3 && (await this.page.locator(QUICK_INPUT).isVisible()); i++) await this.page.keyboard.press('Escape');
+  }
+
+  /** Waits until a status bar item's text matches; returns that text. */
+  async waitForStatusBarText(expected: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let texts: string[] = [];
+    while (Date.now() < deadline) {
+      texts = (await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map((t) => t.trim());
+      const hit = texts.find((t) => (typeof expected === 'string' ? t.includes(expected) : expected.test(t)));
+      if (hit !== undefined) return hit;
+      await sleep(100);
+    }
+    throw new Error(`no status bar item matched ${String(expected)} within ${timeoutMs} ms; items: ${JSON.stringify(texts)}`);
+  }
+
+  /** Saves a PNG to the screenshots dir and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.screenshotDir, { recursive: true });
+    const file = path.join(this.screenshotDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /**
+   * Text of the active editor's rendered lines, top to bottom. Monaco renders only the
+   * lines in view, so scroll (or keep documents short) to read the part you need.
+   */
+  async editorText(): Promise<string> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await editor.waitFor();
+    return editor.evaluate((el) =>
+      Array.from(el.querySelectorAll<HTMLElement>('.view-line'))
+        .map((line) => ({ top: parseFloat(line.style.top) || 0, text: (line.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text)
+        .join('\n'),
+    );
+  }
+
+  /**
+   * The content frame of the webview shown under `viewTitle` (a side bar/panel view, a view
+   * container's title, or an editor tab). VS Code draws webviews in an overlay, not inside
+   * the view's DOM, so the match is geometric: the webview iframe over that view's area.
+   */
+  async webviewFrame(viewTitle: string, timeoutMs = 15_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const frame = await this.findWebview(viewTitle);
+      if (frame) return frame;
+      await sleep(200);
+    }
+    throw new Error(`no visible webview for "${viewTitle}" within ${timeoutMs} ms`);
+  }
+
+  private async findWebview(viewTitle: string): Promise<Frame | undefined> {
+    const area = (await this.page.evaluate(`(${VIEW_AREA})(${JSON.stringify(viewTitle)})`)) as Box | undefined;
+    if (!area) return undefined;
+    for (const iframe of await this.page.locator('iframe.webview').elementHandles()) {
+      const box = await iframe.boundingBox();
+      if (!box || box.width === 0) continue;
+      const cx = box.x + box.width / 2;
+      const cy = box.y + box.height / 2;
+      if (cx < area.x || cx > area.x + area.width || cy < area.y || cy > area.y + area.height) continue;
+      const outer = await iframe.contentFrame();
+      const inner = await outer?.waitForSelector('#active-frame', { timeout: 5_000 }).catch(() => null);
+      const frame = await inner?.contentFrame();
+      if (frame) return frame;
+    }
+    return undefined;
+  }
+
+  private async openQuickInput(key: string): Promise<void> {
+    await this.dismiss();
+    await this.page.keyboard.press(key);
+    await this.page.locator(`${QUICK_INPUT} input`).waitFor();
+  }
+}
+
+/**
+ * Runs in the page: the box of the view, view container or editor showing `title`. Kept as
+ * source text because tsx/esbuild wrap named functions in a `__name` helper the page lacks.
+ */
+const VIEW_AREA = `(title) => {
+  const norm = (s) => (s || '').trim().toLowerCase();
+  const boxOf = (el) => {
+    const r = el && el.getBoundingClientRect();
+    return r && r.width > 0 && r.height > 0 ? { x: r.x, y: r.y, width: r.width, height: r.height } : undefined;
+  };
+  for (const header of document.querySelectorAll('.pane-header')) {
+    if (norm(header.querySelector('.title')?.textContent) === norm(title)) return boxOf(header.closest('.pane')?.querySelector('.pane-body'));
+  }
+  for (const label of document.querySelectorAll('.part > .composite.title .title-label')) {
+    if (norm(label.textContent).includes(norm(title))) return boxOf(label.closest('.part')?.querySelector('.content'));
+  }
+  for (const tab of document.querySelectorAll('.tab.active')) {
+    if (norm(tab.querySelector('.label-name')?.textContent) === norm(title)) return boxOf(tab.closest('.editor-group-container')?.querySelector('.editor-container'));
+  }
+  return undefined;
+}`;
+
+type Box = { x: number; y: number; width: number; height: number };
+
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}

@@ -1,6 +1,8 @@
 // Activation wires the pieces together and returns at once: nothing here loads the AWS
 // SDK; it is warmed in the background after activation so the first request is fast.
 import type * as vscode from 'vscode';
+import { registerChatCommands } from './chat/chatCommands';
+import { ChatController } from './chat/chatController';
 import { registerCommands } from './commands';
 import { isSdkRequested, loadSdk } from './core/bedrock/sdkLoader';
 import { createLog } from './log';
@@ -20,6 +22,7 @@ export interface ExtensionApi {
   /** Time activate() took, ms. */
   activationMs: number;
   services: Services;
+  chat: ChatController;
 }
 
 const SDK_WARM_DELAY_MS = 3000;
@@ -35,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const continuations = new Continuations();
   const services: Services = { settings, clients, usage, meter, budget: new BudgetWarning(usage), active, continuations, log };
   context.subscriptions.push(log, settings, usage, meter, clients, active, continuations, ...registerCommands(services));
+  const chat = new ChatController(services, context);
+  context.subscriptions.push(chat, ...registerChatCommands(chat));
 
   const sdkAtActivation = isSdkRequested();
   // Warm the SDK once the window has settled, so the first request does not pay for loading it.
@@ -43,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (AWS SDK loaded at activation: ${sdkAtActivation})`);
-  return { sdkRequested: isSdkRequested, activationMs, services };
+  return { sdkRequested: isSdkRequested, activationMs, services, chat };
 }
 
 export function deactivate(): void {}

@@ -36,6 +36,7 @@ interface Flight {
   done?: Promise<void>;
 }
 
+const KEPT_IMAGE_TURNS = 4;
 const BUSY_NOTICE = 'Llama is still answering. Stop it first (Escape or the Stop button).';
 
 export class ChatController implements vscode.Disposable {
@@ -67,6 +68,10 @@ export class ChatController implements vscode.Disposable {
   /** `bedrockLlama.openChat`: reveals the chat; with a turn request (from Explain/Ask), runs it there. */
   openChat(request?: unknown): Promise<void> {
     if (isEditorTurnRequest(request)) return this.startTurnFromEditor(request);
+    if (request !== undefined) {
+      this.services.log.warn('bedrockLlama.openChat: ignored an argument that is not a turn request (wrong shape, or code over the size limit)');
+      void vscode.window.showWarningMessage('Llama: the chat could not take that request (is the code over 2 MB?).');
+    }
     this.reveal();
     return Promise.resolve();
   }
@@ -96,7 +101,7 @@ export class ChatController implements vscode.Disposable {
 
   private reveal(): void {
     if (this.panels.isOpen) this.panels.open(true);
-    else void revealChatView();
+    else revealChatView().then(undefined, (err: unknown) => this.services.log.warn(`Chat: could not reveal the chat view: ${String(err)}`));
   }
 
   private connect(webview: vscode.Webview, extensionUri: vscode.Uri): ChatWebview {
@@ -169,9 +174,18 @@ export class ChatController implements vscode.Disposable {
     if (!message) return;
     const conversation = this.history.active;
     const turn = addTurn(conversation, { text: message, task: { kind: 'chat', message }, attachment: this.pending, images: images.length });
-    if (images.length) this.images.set(turn.id, images);
+    if (images.length) this.keepImages(turn.id, images);
     this.setPending(undefined);
     void this.begin(conversation, turn, requestId);
+  }
+
+  /** Images of the latest few turns only: enough for Retry and Continue, bounded in memory. */
+  private keepImages(turnId: string, images: string[]): void {
+    this.images.set(turnId, images);
+    for (const key of this.images.keys()) {
+      if (this.images.size <= KEPT_IMAGE_TURNS) break;
+      this.images.delete(key);
+    }
   }
 
   private resume(conversation: Conversation, turnId: string, requestId: string, how: 'continue' | 'retry', from?: ChatWebview): void {

@@ -3,6 +3,7 @@
 // the user worked in is remembered rather than read from `activeTextEditor`.
 import * as vscode from 'vscode';
 import type { Attachment } from '../core/prompt';
+import { LIMITS } from '../core/chat/validate';
 import { attachmentFor, looksBinary } from '../editor/codeContext';
 
 const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
@@ -32,6 +33,7 @@ export class EditorActions implements vscode.Disposable {
     const { attachment } = attachmentFor(doc, range);
     if (!attachment.text.trim()) return { ok: false, notice: 'There is nothing to attach: the selection or file is empty.' };
     if (looksBinary(attachment.text)) return { ok: false, notice: 'That looks like binary data; attach text or code.' };
+    if (attachment.text.length > LIMITS.attachment) return { ok: false, notice: 'That is too large to attach (over 2 MB of text); select a part of it.' };
     return { ok: true, value: attachment };
   }
 

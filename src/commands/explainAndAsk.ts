@@ -1,11 +1,9 @@
 // Explain Selection and Ask About Selection…: the code around the cursor goes to the
-// model with the task; the answer streams into a markdown document beside the editor.
+// model with the task; the answer streams into the chat as a turn the user can follow up.
 import * as vscode from 'vscode';
-import type { Task } from '../core/prompt';
-import { openAnswerDocument } from '../editor/answerDocument';
+import type { ChatTask, EditorTurnRequest } from '../core/chat/conversation';
 import { codeAroundCursor, looksBinary, type CodeContext } from '../editor/codeContext';
 import type { Services } from '../services';
-import { streamRounds } from './streamRounds';
 
 export function explainSelection(services: Services) {
   return async (): Promise<void> => {
@@ -36,16 +34,10 @@ export function askAboutSelection(services: Services) {
   };
 }
 
-async function answer(services: Services, context: CodeContext, task: Task, title: string, heading: string): Promise<void> {
-  let controller: AbortController | undefined;
-  const stream = await openAnswerDocument(`## ${heading}`, () => controller?.abort());
-  await streamRounds(services, {
-    title,
-    label: 'the answer',
-    prompt: { task, attachment: context.attachment },
-    stream,
-    onStart: (c) => { controller = c; },
-  });
+async function answer(_services: Services, context: CodeContext, task: ChatTask, _title: string, heading: string): Promise<void> {
+  // The chat shows the turn with the code as a chip, streams the answer and takes follow-ups.
+  const request: EditorTurnRequest = { task, attachment: context.attachment, displayText: task.kind === 'ask' ? task.question : heading };
+  await vscode.commands.executeCommand('bedrockLlama.openChat', request);
 }
 
 function requireEditor(): vscode.TextEditor | undefined {

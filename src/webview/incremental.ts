@@ -26,7 +26,7 @@ export class BlockSplitter {
   /** Scans the complete lines added since the last call; returns the end of the finished blocks. */
   advance(text: string): number {
     for (let nl = text.indexOf('\n', this.scanned); nl !== -1; nl = text.indexOf('\n', this.scanned)) {
-      this.line(text.slice(this.scanned, nl), this.scanned);
+      this.line(text.slice(this.scanned, text[nl - 1] === '\r' ? nl - 1 : nl), this.scanned);
       this.scanned = nl + 1;
     }
     return this.wholeOnly ? 0 : this.boundary;

@@ -24,9 +24,15 @@ export class Transcript {
   );
   private busy: Busy | undefined;
   private frame = 0;
+  /** Follow the stream to the bottom, unless the user scrolled up to read. */
+  private stick = true;
 
   constructor(private readonly render: RenderMarkdown) {
     this.element.addEventListener('click', (e) => this.onClick(e));
+    this.element.addEventListener('scroll', () => {
+      const el = this.element;
+      this.stick = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_TO_BOTTOM_PX;
+    });
   }
 
   show(conversation: Conversation, busy: Busy | undefined): void {
@@ -66,6 +72,7 @@ export class Transcript {
     view.renderStatus(this.busy !== undefined);
     this.views.set(turn.id, view);
     this.element.append(view.element);
+    this.stick = true;
     return view;
   }
 
@@ -76,11 +83,9 @@ export class Transcript {
 
   private flush(): void {
     this.frame = 0;
-    const el = this.element;
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_TO_BOTTOM_PX;
     for (const view of this.dirty) view.answer.flush();
     this.dirty.clear();
-    if (atBottom) el.scrollTop = el.scrollHeight;
+    if (this.stick) this.element.scrollTop = this.element.scrollHeight;
   }
 
   private onClick(e: MouseEvent): void {

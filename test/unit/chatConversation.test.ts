@@ -3,6 +3,7 @@ import {
   addTurn, appendAnswer, canContinue, createConversation, failRound, finishRound, promptFor, startContinue, startRetry, stopRound, titleFrom,
   type Conversation, type Turn,
 } from '../../src/core/chat/conversation';
+import { errorActions } from '../../src/core/chat/errorActions';
 import { ChatHistory, MAX_CONVERSATIONS } from '../../src/core/chat/history';
 import { conversationToMarkdown } from '../../src/core/chat/markdownExport';
 import { deserializeHistory, serializeHistory, STORAGE_VERSION } from '../../src/core/chat/serialization';
@@ -92,6 +93,12 @@ describe('chat conversation', () => {
     assert.equal(t.status, 'stopped');
     assert.equal(t.answer, 'first round half');
     assert.equal(startRetry(answered(['x', 'y']).turns[0]), false, 'a finished answer is not retried');
+  });
+
+  it('offers the fix for an error beside Retry', () => {
+    assert.deepEqual(errorActions('accessDenied'), ['selectModel', 'showLog']);
+    assert.deepEqual(errorActions('ssoExpired'), ['openSettings', 'showLog']);
+    assert.deepEqual(errorActions('throttled'), ['showLog']);
   });
 
   it('retries a failed first round from scratch', () => {

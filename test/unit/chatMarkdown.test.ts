@@ -129,7 +129,7 @@ describe('incremental markdown', () => {
   ].join('\n');
   // DOMPurify on jsdom is far slower than in a browser: the fine-grained runs use a shorter answer.
   const short = section(0);
-  const long = Array.from({ length: 12 }, (_, i) => section(i)).join('\n');
+  const long = Array.from({ length: 6 }, (_, i) => section(i)).join('\n');
 
   it('gives the same HTML as rendering the whole answer (one character at a time)', function () {
     this.timeout(30_000);
@@ -155,6 +155,13 @@ describe('incremental markdown', () => {
     const answer = 'See [the docs][d].\n\nMore text.\n\nEven more.\n\n[d]: https://example.com/docs\n\nEnd.\n';
     assert.equal(streamed(answer, [5]).html, render(answer));
     assert.ok(dom(render(answer)).querySelector('a[href="https://example.com/docs"]'));
+  });
+
+  it('splits CRLF text the same way', function () {
+    this.timeout(30_000);
+    const crlf = section(1).replace(/\n/g, '\r\n');
+    assert.equal(streamed(crlf, [9]).html, render(crlf));
+    assert.ok(streamed(crlf, [9], (md) => md).rendered < crlf.length * 20, 'blocks are still finished one by one');
   });
 
   it('handles an answer cut off inside a code block', () => {

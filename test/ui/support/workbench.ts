@@ -46,7 +46,10 @@ export class Workbench {
     await this.page.locator(QUICK_INPUT_ROWS).filter({ hasText: name }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: name }).waitFor();
-    await this.page.locator('.editor-group-container.active .monaco-editor .view-line').first().waitFor();
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    await lines.waitFor();
+    // Monaco paints the text a moment after the editor appears (an empty file never gets any).
+    await lines.filter({ hasText: /\S/ }).waitFor({ timeout: 5_000 }).catch(() => undefined);
   }
 
   /** Labels of the rows the open quick input shows. */
@@ -55,9 +58,16 @@ export class Workbench {
     return labels.map((l) => l.trim());
   }
 
-  /** Closes any quick input, menu or notification toast that has focus. */
+  /**
+   * Closes what a test may leave open and what would swallow the next key press: modal
+   * dialogs (e.g. "Command … resulted in an error"), quick inputs and context menus.
+   */
   async dismiss(): Promise<void> {
-    for (let i = 0; i < 3 && (await this.page.locator(QUICK_INPUT).isVisible()); i++) await this.page.keyboard.press('Escape');
+    const blocker = this.page.locator(`.monaco-dialog-box, ${QUICK_INPUT}, .context-view .monaco-menu`).locator('visible=true');
+    for (let i = 0; i < 5 && (await blocker.count()) > 0; i++) {
+      await this.page.keyboard.press('Escape');
+      await sleep(100);
+    }
   }
 
   /** Waits until a status bar item's text matches; returns that text. */

@@ -1,0 +1,208 @@
+// The chat in a real workbench: the side-bar view and the editor panel, streaming from the
+// local Bedrock stand-in (test/server/bedrockServer.ts) that this process runs on 127.0.0.1.
+// The extension reaches it through `bedrockLlama.endpoint`, written to the user settings
+// (a machine-scoped setting: workspace settings would be ignored).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Frame, Locator } from 'playwright-core';
+import { BedrockTestServer, httpError, textResponse } from '../server/bedrockServer';
+import { workbench, workspaceFolder } from './support/fixture';
+
+const INPUT = 'textarea[aria-label="Message Llama"]';
+const SIDE_BAR = 'Llama'; // the view container's title ("LLAMA: CHAT")
+const PANEL = 'Llama Chat'; // the editor tab
+
+/** createSandbox (scripts/vscode/codeServer.ts) puts user-data beside the workspace. */
+function userSettingsFile(): string {
+  return path.join(path.dirname(workspaceFolder()), 'user-data', 'User', 'settings.json');
+}
+
+/** Merges `values` into the user settings (undefined removes a key); VS Code picks the file change up. */
+async function setUserSettings(values: Record<string, unknown>): Promise<void> {
+  const file = userSettingsFile();
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete settings[key];
+    else settings[key] = value;
+  }
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+  await sleep(1500);
+}
+
+async function openChat(): Promise<Frame> {
+  await workbench().runCommand('Llama: Open Chat');
+  const frame = await workbench().webviewFrame(SIDE_BAR);
+  await frame.locator(INPUT).waitFor();
+  return frame;
+}
+
+async function send(frame: Frame, text: string): Promise<void> {
+  const input = frame.locator(INPUT);
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+function lastTurn(frame: Frame): Locator {
+  return frame.locator('article.turn').last();
+}
+
+/** Waits until the last answer has ended (done: its token and cost line shows). */
+async function answered(frame: Frame): Promise<Locator> {
+  const turn = lastTurn(frame);
+  await turn.locator('.turn-status .usage').waitFor({ timeout: 20_000 });
+  await frame.locator('button[aria-label="Send"]').waitFor();
+  return turn;
+}
+
+function promptOf(server: BedrockTestServer, index: number): string {
+  const body = server.requests[index]?.body as { prompt?: string } | undefined;
+  return body?.prompt ?? '';
+}
+
+describe('chat', function () {
+  this.timeout(90_000);
+  const server = new BedrockTestServer();
+
+  before(async () => {
+    const { url } = await server.start();
+    await setUserSettings({ 'bedrockLlama.endpoint': url, 'bedrockLlama.inferenceProfile': 'off' });
+  });
+  afterEach(() => server.reset());
+  after(async () => {
+    await setUserSettings({ 'bedrockLlama.endpoint': undefined, 'bedrockLlama.inferenceProfile': undefined });
+    await server.stop();
+  });
+
+  it('opens in its side-bar container with labelled, keyboard-operable controls', async () => {
+    const frame = await openChat();
+    await workbench().screenshot('chat-empty');
+    const log = frame.locator('[role="log"]');
+    assert.equal(await log.getAttribute('aria-live'), 'polite');
+    assert.equal(await log.getAttribute('aria-label'), 'Conversation');
+    assert.equal(await frame.locator('select[aria-label="Model"] option:checked').innerText(), 'Llama 3.3 70B Instruct');
+    assert.ok(await frame.locator('button[aria-label="Send"]').isDisabled(), 'Send waits for text');
+    const image = frame.locator('.composer-actions button').nth(2);
+    assert.ok(await image.isDisabled(), 'Llama 3.3 takes no images');
+    assert.match((await image.getAttribute('title')) ?? '', /^Images need a vision model/);
+    for (const label of ['New Chat', 'Chat History', 'Attach Selection', 'Attach Current File']) {
+      assert.equal(await frame.locator(`button[aria-label="${label}"]`).count(), 1, label);
+    }
+  });
+
+  it('streams a Markdown answer with highlighted code and code actions, then shows tokens and cost', async () => {
+    server.enqueue(textResponse('Use `const`:\n\n```ts\nconst answer = 42;\n```\n\nIt cannot be reassigned.', { chunks: 6, chunkDelayMs: 30 }));
+    const frame = await openChat();
+    await send(frame, 'How do I declare a constant?');
+    const turn = await answered(frame);
+    await workbench().screenshot('chat-answer');
+    assert.ok(promptOf(server, 0).includes('How do I declare a constant?'));
+    assert.ok(await turn.locator('.code-block code .hljs-keyword').count() > 0, 'the code is highlighted');
+    const actions = await turn.locator('.code-toolbar button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')));
+    assert.deepEqual(actions, ['Copy', 'Insert at Cursor', 'Replace Selection']);
+    assert.match(await turn.locator('.usage').innerText(), /in · .* out · \$/);
+    assert.equal(await turn.locator('.answer').getAttribute('aria-busy'), 'false');
+  });
+
+  it('renders hostile model output as inert text', async () => {
+    server.enqueue(textResponse('<img src=x onerror="document.body.dataset.pwned=1">\n\n<script>document.body.dataset.pwned=1</script> [x](javascript:document.body.dataset.pwned=1)'));
+    const frame = await openChat();
+    await send(frame, 'Say something nasty');
+    const turn = await answered(frame);
+    assert.equal(await turn.locator('.answer img, .answer script, .answer a[href^="javascript"]').count(), 0);
+    assert.match(await turn.locator('.answer').innerText(), /<img src=x onerror=/);
+    assert.equal(await frame.evaluate(() => document.body.dataset.pwned), undefined);
+  });
+
+  it('sends the earlier exchanges with a follow-up', async () => {
+    server.enqueue(textResponse('Use `let` for a variable.'));
+    const frame = await openChat();
+    await send(frame, 'And a variable?');
+    await answered(frame);
+    const prompt = promptOf(server, 0);
+    assert.ok(prompt.includes('How do I declare a constant?') && prompt.includes('It cannot be reassigned.'), prompt);
+  });
+
+  it('offers Continue after a length stop and appends to the same answer', async () => {
+    server.enqueue(textResponse('The first part', { stopReason: 'length' }));
+    const frame = await openChat();
+    await send(frame, 'Write a long story');
+    const turn = lastTurn(frame);
+    const cont = turn.locator('button[data-turn-action="continue"]');
+    await cont.waitFor({ timeout: 20_000 });
+    server.enqueue(textResponse(' and the second part.'));
+    await cont.click();
+    await turn.locator('.turn-status .usage').waitFor();
+    await frame.waitForFunction(() => document.querySelector('article.turn:last-of-type .answer')?.textContent?.includes('second part'));
+    assert.match(await turn.locator('.answer').innerText(), /The first part and the second part\./);
+    assert.ok(promptOf(server, 1).endsWith('The first part'), 'the continuation prompt ends with the text so far');
+  });
+
+  it('shows an error inline with what to do, and Retry answers in the same turn', async () => {
+    server.enqueue(httpError('AccessDeniedException'));
+    const frame = await openChat();
+    await send(frame, 'Hello?');
+    const error = lastTurn(frame).locator('.turn-error[role="alert"]');
+    await error.waitFor({ timeout: 20_000 });
+    await workbench().screenshot('chat-error');
+    assert.match(await error.innerText(), /denied/i);
+    assert.equal(await error.locator('button', { hasText: 'Select Model…' }).count(), 1);
+    server.enqueue(textResponse('Now it works.'));
+    await error.locator('button[data-turn-action="retry"]').click();
+    const turn = await answered(frame);
+    assert.equal((await turn.locator('.answer').innerText()).trim(), 'Now it works.');
+  });
+
+  it('stops a streaming answer with Escape and keeps the text so far', async () => {
+    const words = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+    server.enqueue(textResponse(words, { chunks: 80, chunkDelayMs: 100 }));
+    const frame = await openChat();
+    await send(frame, 'Count slowly');
+    const turn = lastTurn(frame);
+    await frame.waitForFunction(() => (document.querySelector('article.turn:last-of-type .answer')?.textContent ?? '').includes('word3'));
+    await frame.locator(INPUT).press('Escape');
+    await turn.locator('.status-label', { hasText: 'Stopped.' }).waitFor({ timeout: 10_000 });
+    assert.match(await turn.locator('.answer').innerText(), /word0 word1/);
+    assert.equal(await turn.locator('button[data-turn-action="retry"]').count(), 1);
+  });
+
+  it('puts Explain Selection in the chat with the code as a collapsible chip', async () => {
+    const wb = workbench();
+    await wb.openFile('sample.ts');
+    await wb.page.keyboard.press('Control+A');
+    server.enqueue(textResponse('It computes Fibonacci numbers recursively.'));
+    await wb.runCommand('Llama: Explain Selection');
+    const frame = await wb.webviewFrame(SIDE_BAR);
+    const turn = await answered(frame);
+    const chip = turn.locator('details.chip');
+    assert.match(await chip.locator('summary').innerText(), /sample\.ts:1-\d/);
+    await chip.locator('summary').click();
+    assert.match(await chip.locator('pre code').innerText(), /fibonacci/);
+    assert.match(promptOf(server, 0), /File: sample\.ts/);
+    await wb.screenshot('chat-explain');
+  });
+
+  it('starts a new chat and reopens the earlier one from history', async () => {
+    const frame = await openChat();
+    const before = await frame.locator('article.turn').count();
+    await frame.locator('button[aria-label="New Chat"]').click();
+    await frame.locator('.transcript .empty').waitFor();
+    await frame.locator('button[aria-label="Chat History"]').click();
+    const items = frame.locator('#chat-history .history-item');
+    assert.ok((await items.count()) >= 1);
+    await items.first().locator('.history-open').click();
+    await frame.locator('article.turn').first().waitFor();
+    assert.equal(await frame.locator('article.turn').count(), before);
+  });
+
+  it('opens the same conversation in the editor area', async () => {
+    const side = await openChat();
+    const turns = await side.locator('article.turn').count();
+    await workbench().runCommand('Llama: Open Chat in Editor Area');
+    const panel = await workbench().webviewFrame(PANEL);
+    await panel.locator('article.turn').first().waitFor();
+    assert.equal(await panel.locator('article.turn').count(), turns);
+    await workbench().screenshot('chat-panel');
+  });
+});

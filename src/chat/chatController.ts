@@ -14,7 +14,6 @@ import type { ChatHistory } from '../core/chat/history';
 import { conversationToMarkdown } from '../core/chat/markdownExport';
 import { isEditorTurnRequest } from '../core/chat/validate';
 import { CATALOG } from '../core/catalog';
-import { costUsd, priceFor } from '../core/pricing';
 import type { Attachment } from '../core/prompt';
 import { runModelRequest, type RequestOutcome } from '../requests/modelRequest';
 import type { Services } from '../services';
@@ -74,6 +73,11 @@ export class ChatController implements vscode.Disposable {
     }
     this.reveal();
     return Promise.resolve();
+  }
+
+  /** The open conversation (read by tests and the benchmark; change it only through the controller). */
+  get activeConversation(): Readonly<Conversation> {
+    return this.history.active;
   }
 
   openPanel(): void {
@@ -243,6 +247,9 @@ export class ChatController implements vscode.Disposable {
         if (flight.stopped) controller.abort();
       },
       retry: () => this.resume(conversation, turn.id, `ext-${newId()}`, 'retry'),
+      // The chat shows progress, Stop and errors itself.
+      progress: 'window',
+      notifyErrors: false,
     });
     this.settle(turn, outcome);
   }
@@ -250,8 +257,7 @@ export class ChatController implements vscode.Disposable {
   private settle(turn: Turn, outcome: RequestOutcome): void {
     if (outcome.ok) {
       const { result, config } = outcome;
-      const price = priceFor(config.model, config.pricing);
-      finishRound(turn, { stopReason: result.stopReason, usage: result.usage, costUsd: price ? costUsd(result.usage, price) : undefined, modelId: config.modelId });
+      finishRound(turn, { stopReason: result.stopReason, usage: result.usage, costUsd: outcome.costUsd, modelId: config.modelId });
     } else if (outcome.error?.kind === 'aborted') {
       stopRound(turn);
     } else if (outcome.error) {

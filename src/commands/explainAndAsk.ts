@@ -5,18 +5,18 @@ import type { ChatTask, EditorTurnRequest } from '../core/chat/conversation';
 import { codeAroundCursor, looksBinary, type CodeContext } from '../editor/codeContext';
 import type { Services } from '../services';
 
-export function explainSelection(services: Services) {
+export function explainSelection(_services: Services) {
   return async (): Promise<void> => {
     const editor = requireEditor();
     if (!editor) return;
     const context = await codeAroundCursor(editor);
     if (!checkContext(context)) return;
-    await answer(services, context, { kind: 'explain' }, 'Explaining', `Explain: ${where(context)}`);
+    await answer(context, { kind: 'explain' }, `Explain: ${where(context)}`);
   };
 }
 
 /** @param question given by callers that already have it (tests, the chat); else asked for in an input box. */
-export function askAboutSelection(services: Services) {
+export function askAboutSelection(_services: Services) {
   return async (question?: unknown): Promise<void> => {
     const editor = requireEditor();
     if (!editor) return;
@@ -30,13 +30,13 @@ export function askAboutSelection(services: Services) {
       validateInput: (v) => (v.trim() ? undefined : 'Type a question, or press Escape to cancel.'),
     });
     if (!text?.trim()) return;
-    await answer(services, context, { kind: 'ask', question: text.trim() }, 'Answering', `Q: ${text.trim()}\n\n_About ${where(context)}_`);
+    await answer(context, { kind: 'ask', question: text.trim() }, text.trim());
   };
 }
 
-async function answer(_services: Services, context: CodeContext, task: ChatTask, _title: string, heading: string): Promise<void> {
+async function answer(context: CodeContext, task: ChatTask, displayText: string): Promise<void> {
   // The chat shows the turn with the code as a chip, streams the answer and takes follow-ups.
-  const request: EditorTurnRequest = { task, attachment: context.attachment, displayText: task.kind === 'ask' ? task.question : heading };
+  const request: EditorTurnRequest = { task, attachment: context.attachment, displayText };
   await vscode.commands.executeCommand('bedrockLlama.openChat', request);
 }
 

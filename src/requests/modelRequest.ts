@@ -22,12 +22,16 @@ export interface RequestSpec {
   onStart?: (controller: AbortController) => void;
   /** Offered again by Retry. */
   retry?: () => void;
+  /** Where progress shows: a cancellable notification (default), or the status bar for views with their own Stop. */
+  progress?: 'notification' | 'window';
+  /** Show request errors as notifications (default); views that show them inline turn this off. */
+  notifyErrors?: boolean;
   /** Base64 images (no `data:` prefix) for vision models; `prompt.images` gives their count. */
   images?: string[];
 }
 
 export type RequestOutcome =
-  | { ok: true; result: GenerationResult; config: LlamaConfig; promptInput: PromptInput }
+  | { ok: true; result: GenerationResult; config: LlamaConfig; promptInput: PromptInput; costUsd: number | undefined }
   | { ok: false; error?: BedrockLlamaError; partialText: string };
 
 export async function runModelRequest(services: Services, spec: RequestSpec): Promise<RequestOutcome> {
@@ -66,7 +70,11 @@ export async function runModelRequest(services: Services, spec: RequestSpec): Pr
   const sink: GenerationSink = { text: (t) => { received += t; spec.sink.text(t); } };
 
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Llama: ${spec.title}…`, cancellable: true },
+    {
+      location: spec.progress === 'window' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+      title: `Llama: ${spec.title}…`,
+      cancellable: spec.progress !== 'window',
+    },
     async (_progress, token) => {
       const active = services.active.start(token);
       spec.onStart?.(active.controller);
@@ -83,12 +91,12 @@ export async function runModelRequest(services: Services, spec: RequestSpec): Pr
           `${active.id} ${modelId} region=${config.region ?? 'default'} in=${result.usage.inputTokens} out=${result.usage.outputTokens} ` +
           `ttft=${fmt(result.latency.timeToFirstTokenMs)} total=${fmt(result.latency.totalMs)} stop=${result.stopReason ?? 'none'}`,
         );
-        return { ok: true, result, config, promptInput } as const;
+        return { ok: true, result, config, promptInput, costUsd: cost } as const;
       } catch (err) {
         const error = err instanceof BedrockLlamaError ? err : undefined;
         const kind = error?.kind ?? 'unknown';
         services.log.warn(`${active.id} ${modelId} failed after ${Date.now() - started} ms: ${kind}${error?.requestId ? ` (request ${error.requestId})` : ''}`);
-        if (kind !== 'aborted') showRequestError(err, services.log, spec.retry);
+        if (kind !== 'aborted' && spec.notifyErrors !== false) showRequestError(err, services.log, spec.retry);
         return { ok: false, error, partialText: received } as const;
       } finally {
         stopMeter();

@@ -140,9 +140,19 @@ export class Workbench {
   }
 
   private async openQuickInput(key: string): Promise<void> {
-    await this.dismiss();
-    await this.page.keyboard.press(key);
-    await this.page.locator(`${QUICK_INPUT} input`).waitFor();
+    const input = this.page.locator(`${QUICK_INPUT} input`);
+    for (let attempt = 1; ; attempt++) {
+      await this.dismiss();
+      await this.page.keyboard.press(key);
+      try {
+        await input.waitFor({ timeout: 3_000 });
+        return;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        // Focus inside a webview iframe keeps the key from the workbench: move it back to the page.
+        await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      }
+    }
   }
 }
 

@@ -33,7 +33,9 @@ const common = {
 };
 
 const configs = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazySdk] },
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazySdk],
+    // ESM builds first: some packages' "main" is a UMD file whose dynamic requires a bundle cannot follow (jsonc-parser).
+    mainFields: ['module', 'main'] },
   { ...common, entryPoints: { sdk: 'src/core/bedrock/sdk.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { chat: 'src/webview/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];

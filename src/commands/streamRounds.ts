@@ -31,7 +31,7 @@ export async function streamRounds(services: Services, spec: StreamRoundsSpec, p
   if (!outcome.ok) {
     const error = outcome.error;
     // A failed stream keeps its partial text and says it was cut off; a stop by the user keeps it as it is.
-    if (outcome.partialText && error && error.kind !== 'aborted' && stream.hasInserted) {
+    if (outcome.partialText && error && error.kind !== 'aborted' && stream.hasText) {
       stream.push(format(`\n(cut off: ${cutOffReason(error.kind)})`));
     }
     await stream.finish().catch(() => undefined);

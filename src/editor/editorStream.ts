@@ -28,6 +28,7 @@ export class EditorStream implements vscode.Disposable {
   /** The next write starts a new undo step (the first of a round). */
   private roundStart = true;
   private editCount = 0;
+  private pushed = false;
   private stoppedReason: string | undefined;
   /** Edits made (for tests and the benchmark). */
   get edits(): number { return this.editCount + this.coalescer.writes; }
@@ -69,8 +70,9 @@ export class EditorStream implements vscode.Disposable {
     return { start: this.tracker.start, end: this.tracker.end };
   }
 
-  get hasInserted(): boolean {
-    return !this.firstWrite;
+  /** True once any text was pushed (written or about to be). */
+  get hasText(): boolean {
+    return this.pushed;
   }
 
   /** Starts another round of text (a continuation), appended where the last one ended, as its own undo step. */
@@ -81,6 +83,7 @@ export class EditorStream implements vscode.Disposable {
   }
 
   push(text: string): void {
+    if (text) this.pushed = true;
     this.coalescer.push(text);
   }
 

@@ -110,7 +110,7 @@ describe('editor commands', function () {
     it('Stop Generating keeps the text so far, ends the request and adds nothing after', async () => {
       const editor = await openSource();
       select(editor, 1, 2);
-      bedrock().enqueue(textResponse('one two three four five six seven eight nine ten', { chunks: 10, chunkDelayMs: 100 }));
+      bedrock().enqueue(textResponse(`one two ${'more '.repeat(40)}ten`, { chunks: 43, chunkDelayMs: 100 }));
       const running = vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
       await until('the first chunk', () => editor.document.getText().includes('// one'));
       await vscode.commands.executeCommand('bedrockLlama.cancel');
@@ -126,7 +126,7 @@ describe('editor commands', function () {
     it('stops cleanly when the user switches to another file in the same editor group', async () => {
       const editor = await openSource();
       select(editor, 1, 2);
-      bedrock().enqueue(textResponse('one two three four five six seven eight', { chunks: 8, chunkDelayMs: 100 }));
+      bedrock().enqueue(textResponse(`one ${'more '.repeat(40)}end`, { chunks: 42, chunkDelayMs: 100 }));
       const running = vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
       await until('the first chunk', () => editor.document.getText().includes('// one'));
       const other = await vscode.workspace.openTextDocument({ content: 'other', language: 'plaintext' });
@@ -148,6 +148,37 @@ describe('editor commands', function () {
       assert.ok(editor.document.getText().includes('  // The first part and the rest.\n  const sum'), editor.document.getText());
       const second = promptOf(bedrock().requests[1]);
       assert.ok(second.endsWith('The first part'), 'the continuation prompt ends with the partial answer');
+    });
+
+    it('coalesces a 2,000-token answer at ~1,000 tokens/s into a bounded number of edits, flushing the end at once', async () => {
+      const editor = await openSource();
+      select(editor, 1, 2);
+      const words = Array.from({ length: 2000 }, (_, i) => `w${i}`);
+      bedrock().enqueue({ type: 'response', chunks: words.map((w, i) => ({ text: i % 25 === 24 ? `${w}\n` : `${w} `, tokens: 1 })), chunkDelayMs: 1 });
+      let lastChunkAt = 0;
+      let fullAt = 0;
+      let docEdits = 0;
+      const onEnd = () => { lastChunkAt = performance.now(); };
+      bedrock().once('requestEnd', onEnd);
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document !== editor.document) return;
+        docEdits++;
+        if (!fullAt && e.document.getText().includes('w1999')) fullAt = performance.now();
+      });
+      const started = performance.now();
+      try {
+        await vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
+      } finally {
+        sub.dispose();
+      }
+      const streamMs = lastChunkAt - started;
+      console.log(`2,000 tokens in ${streamMs.toFixed(0)} ms: ${docEdits} document edits (${(docEdits / (streamMs / 1000)).toFixed(1)}/s); ` +
+        `last chunk sent → full text in the document: ${(fullAt - lastChunkAt).toFixed(1)} ms`);
+      assert.ok(editor.document.getText().includes('  // w0 w1') && editor.document.getText().includes('w1999\n  const sum'));
+      // At most one edit per 20 ms interval (plus the closing edits), however fast tokens come.
+      assert.ok(docEdits <= streamMs / 20 + 3, `${docEdits} edits in ${streamMs.toFixed(0)} ms`);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), SOURCE, 'one undo removes the whole summary');
     });
 
     it('inserts nothing when Bedrock refuses the request', async () => {

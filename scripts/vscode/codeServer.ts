@@ -159,6 +159,33 @@ const SAMPLE_FILES: Record<string, string> = {
   'README.md': ['# Sample workspace', '', 'Files for the Llama on Bedrock tests.', ''].join('\n'),
 };
 
+/** The sandbox's user settings file (`$UD/User/settings.json`). */
+export function userSettingsFile(sandbox: Sandbox): string {
+  return path.join(sandbox.userDataDir, 'User', 'settings.json');
+}
+
+/**
+ * Writes the server's machine settings (`$UD/Machine/settings.json`), before code-server starts.
+ * code-server's window is a remote window: machine-scoped settings (`bedrockLlama.endpoint`,
+ * `bedrockLlama.profile`) put in user settings count at start-up but are dropped as soon as the
+ * user settings change; here they stay.
+ */
+export function writeMachineSettings(sandbox: Sandbox, values: Record<string, unknown>): void {
+  const file = path.join(sandbox.userDataDir, 'Machine', 'settings.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(values, null, 2));
+}
+
+/** The user settings' JSON with `values` merged in (undefined removes a key); writes nothing. */
+export function userSettingsWith(sandbox: Sandbox, values: Record<string, unknown>): string {
+  const settings = JSON.parse(fs.readFileSync(userSettingsFile(sandbox), 'utf8')) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete settings[key];
+    else settings[key] = value;
+  }
+  return JSON.stringify(settings, null, 2);
+}
+
 export function createSandbox(label: string): Sandbox {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `bedrock-llama-${label}-`));
   const sandbox: Sandbox = {
@@ -177,7 +204,7 @@ export function createSandbox(label: string): Sandbox {
   fs.mkdirSync(path.join(sandbox.userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(sandbox.extensionsDir);
   fs.mkdirSync(sandbox.workspace);
-  fs.writeFileSync(path.join(sandbox.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  fs.writeFileSync(userSettingsFile(sandbox), JSON.stringify(USER_SETTINGS, null, 2));
   fs.writeFileSync(sandbox.configFile, '');
   for (const [name, text] of Object.entries(SAMPLE_FILES)) fs.writeFileSync(path.join(sandbox.workspace, name), text);
   return sandbox;
@@ -322,6 +349,7 @@ export async function launchBrowser(): Promise<BrowserHandle> {
   const newPage = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('blockedbyclient'));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']); // Workbench.writeUserSettings pastes
     return context.newPage();
   };
   return { browser, pid, newPage, stop };

@@ -23,7 +23,7 @@ export function readResults(file: string): SuiteResults | undefined {
 
 /** One line per test, failures with their (source-mapped) stacks, then the summary line. */
 export function printResults(results: SuiteResults): void {
-  console.log(`integration: ran in VS Code ${results.vscodeVersion} (${results.appName})`);
+  console.log(`integration: ran in VS Code ${results.vscodeVersion}`);
   for (const t of results.tests) {
     const mark = t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip';
     console.log(`  ${mark} ${t.title}${t.durationMs !== undefined ? ` (${t.durationMs} ms)` : ''}`);

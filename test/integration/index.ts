@@ -39,9 +39,14 @@ export async function run(): Promise<void> {
   const started = Date.now();
   const tests: TestResult[] = [];
   let timedOut = false;
-  const restoreConsole = teeConsole(resultsFile && `${resultsFile}.console.log`);
+  const consoleLog = resultsFile && `${resultsFile}.console.log`;
+  const restoreConsole = teeConsole(consoleLog);
+  // Marks in the console log say which test printed what, and which one hung.
+  const mark = (title: string): void => {
+    if (consoleLog) fs.appendFileSync(consoleLog, `── ${title}\n`);
+  };
   try {
-    timedOut = await runMocha(tests, resultsFile ? Mocha.reporters.Base : 'spec');
+    timedOut = await runMocha(tests, resultsFile ? Mocha.reporters.Base : 'spec', mark);
   } catch (err) {
     // The runner itself broke (e.g. a test file threw while loading): still report it.
     tests.push({ title: 'loading the integration suite', state: 'failed', error: describeError(err) });
@@ -70,7 +75,7 @@ export async function run(): Promise<void> {
  * With a results file the launcher prints the report, so mocha itself stays quiet (Base);
  * without one (e.g. F5 "Extension Tests") the spec reporter prints to the console.
  */
-function runMocha(tests: TestResult[], reporter: Mocha.ReporterConstructor | string): Promise<boolean> {
+function runMocha(tests: TestResult[], reporter: Mocha.ReporterConstructor | string, onTest: (title: string) => void): Promise<boolean> {
   process.setSourceMapsEnabled(true); // lets findSourceMap() read the bundles' inline maps
   // fullTrace: mocha's own stack filter would make paths relative to an arbitrary cwd.
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: TEST_TIMEOUT_MS, reporter, fullTrace: true });
@@ -79,7 +84,10 @@ function runMocha(tests: TestResult[], reporter: Mocha.ReporterConstructor | str
   return new Promise<boolean>((resolve) => {
     let current: string | undefined;
     const runner = mocha.run(() => resolve(false));
-    runner.on('test', (test) => (current = test.fullTitle()));
+    runner.on('test', (test) => {
+      current = test.fullTitle();
+      onTest(current);
+    });
     runner.on('pass', (test) => tests.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration }));
     runner.on('pending', (test) => tests.push({ title: test.fullTitle(), state: 'pending' }));
     // Also fires for failed hooks (then `test` is the hook, titled `"before all" hook …`).
@@ -112,8 +120,8 @@ function describeError(err: unknown): { message: string; stack?: string } {
 }
 
 /**
- * Points stack frames at the .ts sources and drops mocha, Node and extension host internals. The extension
- * host installs its own Error.prepareStackTrace, so Node does not apply source maps itself.
+ * Points stack frames at the .ts sources and drops mocha, Node and extension host internals.
+ * The extension host installs its own Error.prepareStackTrace, so Node does not map them itself.
  */
 function mapStack(stack: string): string {
   return stack

@@ -29,6 +29,8 @@ function visibleWithEditorOpen(when: string | undefined): boolean {
 }
 
 describe('workbench', () => {
+  beforeEach(() => workbench().closeAllEditors());
+
   it('runs Llama on Bedrock in the extension host', async () => {
     const wb = workbench();
     await wb.runCommand('Developer: Show Running Extensions');

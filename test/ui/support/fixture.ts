@@ -1,12 +1,19 @@
 // One code-server + Chromium per UI run, shared by every test file (mocha root hooks):
 // fresh user-data/extensions/workspace dirs, the extension installed from the packaged
-// .vsix (or loaded from source), a free port, everything stopped by pid afterwards.
-// scripts/vscode/run-ui.ts configures and runs it; tests call `workbench()`.
+// .vsix (or loaded from source), a free port, everything stopped by pid afterwards; and one
+// local Bedrock stand-in (test/server/bedrockServer.ts) in this process, which the machine
+// settings point `bedrockLlama.endpoint` at from the start.
+// scripts/vscode/run-ui.ts configures and runs it; tests call `workbench()`, `localBedrock()`
+// and `updateSettings()`.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'mocha';
 import {
-  ROOT, type Sandbox, createSandbox, installVsix, keepLogs, launchBrowser, remoteUri, startCodeServer, stopAll, workbenchUrl,
+  ROOT, type Sandbox, createSandbox, installVsix, keepLogs, launchBrowser, remoteUri, startCodeServer, stopAll,
+  userSettingsWith, workbenchUrl, writeMachineSettings,
 } from '../../../scripts/vscode/codeServer';
+import { BedrockTestServer } from '../../server/bedrockServer';
 import { Workbench } from './workbench';
 
 export interface FixtureOptions {
@@ -18,9 +25,23 @@ export interface FixtureOptions {
 
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
+interface ConfigurationProperty {
+  scope?: string;
+}
+const MACHINE_SCOPED = new Set(
+  Object.entries(
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, ConfigurationProperty> } } })
+      .contributes.configuration.properties,
+  )
+    .filter(([, property]) => property.scope === 'machine')
+    .map(([key]) => key),
+);
+
 let options: FixtureOptions | undefined;
 let sandbox: Sandbox | undefined;
 let current: Workbench | undefined;
+let bedrock: BedrockTestServer | undefined;
+let anyFailed = false;
 
 export function configureFixture(o: FixtureOptions): void {
   options = o;
@@ -32,15 +53,39 @@ export function workbench(): Workbench {
   return current;
 }
 
+/** The local Bedrock server the extension talks to; reset (queue, handler, request log) after each test. */
+export function localBedrock(): BedrockTestServer {
+  if (!bedrock) throw new Error('the UI fixture is not started');
+  return bedrock;
+}
+
 /** The sandbox's workspace folder (sample.ts, sample.py, README.md). */
 export function workspaceFolder(): string {
   if (!sandbox) throw new Error('the UI fixture is not started');
   return sandbox.workspace;
 }
 
+/**
+ * Changes user settings in the running workbench through the settings.json editor (undefined
+ * removes a key); resolves once saved and given a moment to reach the extension.
+ * Machine-scoped settings (`bedrockLlama.endpoint`, `.profile`) are ignored in user settings
+ * of code-server's remote window, so they are refused here; `endpoint` points at localBedrock().
+ */
+export async function updateSettings(values: Record<string, unknown>): Promise<void> {
+  if (!sandbox) throw new Error('the UI fixture is not started');
+  const machineScoped = Object.keys(values).filter((key) => MACHINE_SCOPED.has(key));
+  if (machineScoped.length > 0) throw new Error(`updateSettings: ${machineScoped.join(', ')} is machine-scoped: user settings cannot set it in code-server`);
+  // VS Code itself keeps the file current, so it is the base to merge into.
+  await workbench().writeUserSettings(userSettingsWith(sandbox, values));
+  await sleep(500);
+}
+
 export async function startFixture(): Promise<Workbench> {
   if (!options) throw new Error('configureFixture() was not called');
   sandbox = createSandbox('ui');
+  bedrock = new BedrockTestServer();
+  const { url } = await bedrock.start();
+  writeMachineSettings(sandbox, { 'bedrockLlama.endpoint': url });
   if (options.vsix) installVsix(options.codeServer, sandbox, options.vsix);
   const server = await startCodeServer(options.codeServer, sandbox);
   const page = await (await launchBrowser()).newPage();
@@ -51,16 +96,16 @@ export async function startFixture(): Promise<Workbench> {
   return current;
 }
 
-/** Stops code-server and Chromium; after a failure, keeps code-server's logs in test-results/logs/ui. */
+/** Stops code-server, Chromium and the Bedrock server; after a failure, keeps code-server's logs in test-results/logs/ui. */
 export async function stopFixture(failed = false): Promise<void> {
   current = undefined;
   await stopAll();
+  await bedrock?.stop();
+  bedrock = undefined;
   if (sandbox && failed) console.log(`code-server logs kept in ${path.relative(ROOT, keepLogs(sandbox, 'ui'))}`);
   sandbox?.remove();
   sandbox = undefined;
 }
-
-let anyFailed = false;
 
 export const mochaHooks = {
   async beforeAll(this: Context): Promise<void> {
@@ -69,12 +114,13 @@ export const mochaHooks = {
   },
   async afterEach(this: Context): Promise<void> {
     const test = this.currentTest;
-    if (test?.state === 'failed') anyFailed = true;
-    if (current && test?.state === 'failed') {
-      const file = await current.screenshot(`FAILED ${test.fullTitle()}`).catch(() => undefined);
+    if (test?.state === 'failed') {
+      anyFailed = true;
+      const file = await current?.screenshot(`FAILED ${test.fullTitle()}`).catch(() => undefined);
       if (file) console.log(`      screenshot: ${path.relative(ROOT, file)}`);
     }
-    await current?.dismiss(); // leave no palette open for the next test
+    bedrock?.reset();
+    await current?.dismiss(); // leave no dialog or palette open for the next test
   },
   async afterAll(this: Context): Promise<void> {
     this.timeout(30_000);

@@ -24,32 +24,67 @@ export class Workbench {
   async searchCommands(text: string): Promise<string[]> {
     await this.openQuickInput('F1');
     await this.page.locator(`${QUICK_INPUT} input`).fill(`>${text}`);
-    await sleep(300); // the list filters asynchronously
-    return this.quickPickLabels();
+    // The list filters asynchronously: read until two reads agree.
+    let labels = await this.quickPickLabels();
+    for (const deadline = Date.now() + 3_000; Date.now() < deadline; ) {
+      await sleep(150);
+      const again = await this.quickPickLabels();
+      if (JSON.stringify(again) === JSON.stringify(labels)) break;
+      labels = again;
+    }
+    return labels;
   }
 
-  /** Runs a command by its palette label, e.g. "Llama: Select Model…" (F1, pick the exact row). */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command by its palette label, e.g. "Llama: Select Model…" (F1, then the row whose
+   * label is exactly `title`, or with `{ prefix: true }` starts with it).
+   */
+  async runCommand(title: string, { prefix = false } = {}): Promise<void> {
     await this.openQuickInput('F1');
     await this.page.locator(`${QUICK_INPUT} input`).fill(`>${title}`);
-    const row = this.page.locator(QUICK_INPUT_ROWS).filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) });
-    await row.first().waitFor({ timeout: 10_000 }).catch(async () => {
+    const row = this.quickPickRow(title, prefix);
+    await row.waitFor({ timeout: 10_000 }).catch(async () => {
       throw new Error(`no palette entry "${title}"; listed: ${JSON.stringify(await this.quickPickLabels())}`);
     });
-    await row.first().click();
+    await row.click();
   }
 
-  /** Opens a workspace file by name through quick open (Ctrl+P) and waits for its tab. */
+  /** Opens a workspace file by name through quick open (Ctrl+P) in the active editor group. */
   async openFile(name: string): Promise<void> {
     await this.openQuickInput('Control+P');
     await this.page.locator(`${QUICK_INPUT} input`).fill(name);
-    await this.page.locator(QUICK_INPUT_ROWS).filter({ hasText: name }).first().waitFor();
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tab.active', { hasText: name }).waitFor();
-    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    // Click the matching row: Enter could still hit the first row of the unfiltered history list.
+    await this.quickPickRow(name).click();
+    const group = this.page.locator('.editor-group-container.active');
+    await group.locator('.tab.active', { hasText: name }).waitFor();
+    const lines = group.locator('.monaco-editor .view-lines').locator('visible=true').first();
     await lines.waitFor();
     // Monaco paints the text a moment after the editor appears (an empty file never gets any).
     await lines.filter({ hasText: /\S/ }).waitFor({ timeout: 5_000 }).catch(() => undefined);
+  }
+
+  /**
+   * Replaces the user settings with `json` through the settings.json editor and saves:
+   * code-server's workbench does not notice edits made to the file behind its back.
+   */
+  async writeUserSettings(json: string): Promise<void> {
+    await this.runCommand('Preferences: Open User Settings (JSON)');
+    const group = this.page.locator('.editor-group-container.active');
+    await group.locator('.tab.active', { hasText: 'settings.json' }).waitFor();
+    await group.locator('.monaco-editor .view-lines').locator('visible=true').first().waitFor();
+    // A paste, not typing: typed brackets and quotes would be auto-closed.
+    await this.page.evaluate((text) => navigator.clipboard.writeText(text), json);
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+V');
+    await this.page.keyboard.press('Control+S');
+    await group.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+    await this.runCommand('View: Close Editor');
+  }
+
+  /** Closes every editor and extra editor group (tests share one page). */
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editor Groups');
+    await this.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
   }
 
   /** Labels of the rows the open quick input shows. */
@@ -139,6 +174,12 @@ export class Workbench {
     return undefined;
   }
 
+  /** The open quick input's row whose label is exactly `label` (or starts with it). */
+  private quickPickRow(label: string, prefix = false) {
+    const text = new RegExp(`^\\s*${escapeRegExp(label)}${prefix ? '' : '\\s*$'}`);
+    return this.page.locator(QUICK_INPUT_ROWS).filter({ has: this.page.locator('.label-name', { hasText: text }) }).first();
+  }
+
   private async openQuickInput(key: string): Promise<void> {
     const input = this.page.locator(`${QUICK_INPUT} input`);
     for (let attempt = 1; ; attempt++) {
@@ -180,6 +221,6 @@ const VIEW_AREA = `(title) => {
 
 type Box = { x: number; y: number; width: number; height: number };
 
-function exactly(text: string): RegExp {
-  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BedrockTestServer } from '../../test/server/bedrockServer';
 import {
-  createSandbox, ensureCodeServer, launchBrowser, remoteUri, ROOT, run, startCodeServer, stopAll, workbenchUrl,
+  createSandbox, ensureCodeServer, launchBrowser, remoteUri, ROOT, run, startCodeServer, stopAll, workbenchUrl, writeMachineSettings,
 } from './codeServer';
 
 const useAws = process.argv.includes('--aws');
@@ -22,8 +22,6 @@ async function main(): Promise<void> {
   run('node', ['scripts/build.mjs']);
   const sandbox = createSandbox('dev');
 
-  const settingsFile = path.join(sandbox.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   let env: Record<string, string> = {};
   let bedrock: BedrockTestServer | undefined;
   if (useAws) {
@@ -39,9 +37,9 @@ async function main(): Promise<void> {
     for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
   } else {
     bedrock = new BedrockTestServer({ log: smoke ? undefined : (line) => console.log(`[local bedrock] ${line}`) });
-    settings['bedrockLlama.endpoint'] = (await bedrock.start()).url;
+    // Machine settings: `endpoint` is machine-scoped, which code-server's remote window reads from there.
+    writeMachineSettings(sandbox, { 'bedrockLlama.endpoint': (await bedrock.start()).url });
   }
-  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 
   const server = await startCodeServer(bin, sandbox, env);
   const url = workbenchUrl(server, sandbox, [['extensionDevelopmentPath', remoteUri(server, ROOT)]]);

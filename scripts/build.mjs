@@ -3,13 +3,13 @@
 //   dist/sdk.js        the AWS SDK, a separate file loaded on first request (see src/core/bedrock/sdkLoader.ts)
 //   dist/webview/      the chat webview (browser IIFE chat.js + chat.css) and a copy of the codicons
 // --production minifies and drops source maps; --watch rebuilds on change.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Keeps `import('./sdk')` in the extension bundle a run-time require of dist/sdk.js. */
+/** Keeps the `require('./sdk')` of sdkLoader.ts a run-time require of the separate dist/sdk.js. */
 const lazySdk = {
   name: 'lazy-sdk',
   setup(build) {
@@ -45,6 +45,8 @@ function copyCodicons() {
   mkdirSync('dist/webview/codicons', { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/codicons/${file}`);
 }
+// A packaged build starts from an empty dist/ so no stale file (an old source map) ships.
+if (production) rmSync('dist', { recursive: true, force: true });
 copyCodicons();
 
 if (watch) {

@@ -33,6 +33,8 @@ async function answered(frame: Frame): Promise<Locator> {
   const turn = lastTurn(frame);
   await turn.locator('.turn-status .usage').waitFor({ timeout: 20_000 });
   await frame.locator('button[aria-label="Send"]').waitFor();
+  // Text is rendered on the next animation frame; two frames later it is in the DOM.
+  await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return turn;
 }
 
@@ -87,9 +89,10 @@ describe('chat', function () {
     const frame = await openChat();
     await send(frame, 'Say something nasty');
     const turn = await answered(frame);
+    // The text shows as text (rendered on the next animation frame, so wait for it).
+    await turn.locator('.answer', { hasText: '<img src=x onerror=' }).waitFor({ timeout: 5000 });
+    await turn.locator('.answer', { hasText: '<script>document.body' }).waitFor({ timeout: 5000 });
     assert.equal(await turn.locator('.answer img, .answer script, .answer a[href^="javascript"]').count(), 0);
-    const answer = turn.locator('.answer');
-    assert.match((await answer.textContent()) ?? '', /<img src=x onerror=.*<script>/s, await answer.evaluate((e) => e.outerHTML));
     assert.equal(await frame.evaluate(() => document.body.dataset.pwned), undefined);
   });
 

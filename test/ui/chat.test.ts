@@ -3,6 +3,7 @@
 // The extension reaches it through `bedrockLlama.endpoint`, which the UI fixture puts in
 // the machine settings before code-server starts.
 import { strict as assert } from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Locator } from 'playwright-core';
 import { httpError, textResponse, type BedrockTestServer } from '../server/bedrockServer';
 import { localBedrock, updateSettings, workbench } from './support/fixture';
@@ -185,5 +186,53 @@ describe('chat', function () {
     await panel.locator('article.turn').first().waitFor();
     assert.equal(await panel.locator('article.turn').count(), turns);
     await workbench().screenshot('chat-panel');
+  });
+  it('inserts a code block at the cursor in the editor with Insert at Cursor', async () => {
+    const wb = workbench();
+    await wb.closeAllEditors();
+    await wb.openFile('README.md');
+    await wb.page.keyboard.press('Control+End');
+    server.enqueue(textResponse('Try:\n\n```sh\nnpm run vscode\n```\n', { chunks: 3 }));
+    const frame = await openChat();
+    await send(frame, 'How do I run it?');
+    const turn = await answered(frame);
+    await turn.locator('.code-toolbar button[aria-label="Insert at Cursor"]').click();
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && !(await wb.editorText()).includes('npm run vscode'); ) await sleep(100);
+    assert.match(await wb.editorText(), /Files for the Llama on Bedrock tests\.\n(.*\n)?npm run vscode/);
+  });
+
+  it('keeps the conversation across a window reload and reopens it from history', async () => {
+    const wb = workbench();
+    server.enqueue(textResponse('Kept after reload.', { chunks: 2 }));
+    let frame = await openChat();
+    await frame.locator('button[aria-label="New Chat"]').click();
+    await send(frame, 'Remember me');
+    await answered(frame);
+    await wb.page.reload();
+    await wb.ready();
+    await wb.waitForStatusBarText(/^Llama .* tok/, 30_000); // the extension is active again
+    frame = await openChat();
+    await frame.locator('article.turn', { hasText: 'Kept after reload.' }).waitFor({ timeout: 15_000 });
+    await frame.locator('button[aria-label="New Chat"]').click();
+    await frame.locator('.transcript .empty').waitFor();
+    await frame.locator('button[aria-label="Chat History"]').click();
+    await frame.locator('#chat-history .history-item', { hasText: 'Remember me' }).locator('.history-open').click();
+    await frame.locator('article.turn', { hasText: 'Kept after reload.' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('follows the color theme (dark and light)', async () => {
+    const wb = workbench();
+    for (const [theme, name] of [['Default Dark Modern', 'chat-dark'], ['Default Light Modern', 'chat-light']] as const) {
+      await updateSettings({ 'workbench.colorTheme': theme });
+      const frame = await openChat();
+      await frame.locator('article.turn').first().waitFor();
+      // The webview takes its colours from the theme's variables: light text on a dark theme.
+      const text = await frame.evaluate(() => getComputedStyle(document.body).color);
+      const [r, g, b] = (text.match(/\d+/g) ?? []).map(Number);
+      const lightText = (r + g + b) / 3 > 128;
+      assert.equal(lightText, theme.includes('Dark'), `${theme}: the chat text colour is ${text}`);
+      await wb.screenshot(name);
+    }
+    await updateSettings({ 'workbench.colorTheme': undefined });
   });
 });

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Locator } from 'playwright-core';
+import { estimateTokens } from '../../src/core/tokenCount';
 import { httpError, textResponse, type BedrockTestServer } from '../server/bedrockServer';
 import { localBedrock, updateSettings, workbench } from './support/fixture';
 
@@ -234,5 +235,31 @@ describe('chat', function () {
       await wb.screenshot(name);
     }
     await updateSettings({ 'workbench.colorTheme': undefined });
+  });
+  it('renders a 10,000-token Markdown answer incrementally (per-render times printed)', async () => {
+    // ~10,000 tokens of prose, headings and code blocks, streamed in 4-token chunks.
+    const section = (i: number) =>
+      `## Step ${i}\n\nThis step explains how the function handles case ${i}, with a short note on why it matters for callers.\n\n` +
+      `\`\`\`ts\nexport function step${i}(input: number): number {\n  return input * ${i} + 1;\n}\n\`\`\`\n\n`;
+    const text = Array.from({ length: 183 }, (_, i) => section(i)).join('');
+    const words = text.match(/\S+\s*|\s+/g) ?? [];
+    const chunks = [];
+    for (let i = 0; i < words.length; i += 3) chunks.push({ text: words.slice(i, i + 3).join(''), tokens: 4 });
+    server.enqueue({ type: 'response', chunks, chunkDelayMs: 2 });
+    const frame = await openChat();
+    await frame.locator('button[aria-label="New Chat"]').click();
+    await frame.evaluate(() => performance.clearMeasures('chat-render'));
+    await send(frame, 'Walk me through all the steps');
+    await answered(frame);
+    const durations = await frame.evaluate(() => performance.getEntriesByName('chat-render').map((e) => e.duration));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const first = median(durations.slice(0, 100));
+    const last = median(durations.slice(-100));
+    console.log(`      chat render (script, per animation-frame batch), ~${estimateTokens(text)} tokens: ${durations.length} renders of ${chunks.length} chunks; ` +
+      `median first 100 ${first.toFixed(2)} ms, last 100 ${last.toFixed(2)} ms, last/first ${(last / first).toFixed(2)}`);
+    assert.ok(durations.length >= 20, `rendered incrementally (${durations.length} renders)`);
+    const lastTurnText = (await lastTurn(frame).locator('.answer').textContent()) ?? '';
+    assert.ok(lastTurnText.includes('export function step182'), 'the whole answer is rendered');
+    assert.equal(await lastTurn(frame).locator('.code-block').count(), 183);
   });
 });

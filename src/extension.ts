@@ -8,6 +8,7 @@ import { isSdkRequested, loadSdk } from './core/bedrock/sdkLoader';
 import { createLog } from './log';
 import { ActiveRequests } from './requests/activeRequests';
 import { ClientProvider } from './requests/clientProvider';
+import { readNetworkSettings } from './requests/networkSettings';
 import { Continuations } from './requests/continuations';
 import type { Services } from './services';
 import { Settings } from './settings';
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const settings = new Settings();
   const usage = new UsageStore(context.globalState);
   const meter = new StatusBarMeter(usage);
-  const clients = new ClientProvider();
+  const clients = new ClientProvider({ secrets: context.secrets, globalState: context.globalState, network: readNetworkSettings });
   const active = new ActiveRequests();
   const continuations = new Continuations();
   const services: Services = { settings, clients, usage, meter, budget: new BudgetWarning(usage), active, continuations, log };

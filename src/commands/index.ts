@@ -1,6 +1,8 @@
 // Every command, one hop from its id to its code.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { clearApiKey, setApiKey } from './apiKey';
+import { showConnection } from './connectionInfo';
 import { askAboutSelection, explainSelection } from './explainAndAsk';
 import { cancel, continueGeneration } from './generationControl';
 import { selectModel } from './selectModel';
@@ -18,6 +20,9 @@ const COMMANDS: Record<string, CommandFactory> = {
   'bedrockLlama.selectModel': selectModel,
   'bedrockLlama.showUsage': showUsage,
   'bedrockLlama.resetUsage': resetUsage,
+  'bedrockLlama.setApiKey': setApiKey,
+  'bedrockLlama.clearApiKey': clearApiKey,
+  'bedrockLlama.showConnection': showConnection,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

@@ -2,11 +2,19 @@
 // and returns Bedrock's own counts, the stop reason and latency. The hot path does no
 // work per chunk beyond handing the text on.
 import { BedrockLlamaError } from './bedrock/errors';
+import type { RetryListener } from './bedrock/requestGuard';
 import type { LatencyFigures, LlamaRequestBody, StopReason, StreamEvent, TokenUsage } from './types';
+
+/** One request as the client takes it; `onRetry` hears about the SDK's retries. */
+export interface GenerationRequest {
+  modelId: string;
+  body: LlamaRequestBody;
+  onRetry?: RetryListener;
+}
 
 /** The part of the Bedrock client this needs (LlamaBedrockClient implements it). */
 export interface StreamingClient {
-  stream(req: { modelId: string; body: LlamaRequestBody }, signal?: AbortSignal): AsyncIterable<StreamEvent>;
+  stream(req: GenerationRequest, signal?: AbortSignal): AsyncIterable<StreamEvent>;
 }
 
 /** Where streamed text goes: the editor, the chat, a benchmark counter. */
@@ -23,7 +31,7 @@ export interface GenerationResult {
 
 export async function runGeneration(
   client: StreamingClient,
-  req: { modelId: string; body: LlamaRequestBody },
+  req: GenerationRequest,
   sink: GenerationSink,
   signal?: AbortSignal,
 ): Promise<GenerationResult> {

@@ -100,8 +100,9 @@ export const SETTINGS_SCHEMA = {
     type: 'string',
     default: '',
     scope: 'machine',
-    description: 'Named profile from the shared AWS config files (~/.aws/config, ~/.aws/credentials). Empty: the SDK\'s default credential chain.',
-    markdownDescription: 'Named profile from the shared AWS config files (`~/.aws/config`, `~/.aws/credentials`). Empty: the SDK\'s default credential chain.',
+    description: 'Named profile from the shared AWS config files (~/.aws/config, ~/.aws/credentials): keys, SSO, role or credential_process. Empty: the SDK\'s default credential chain. A Bedrock API key (Llama: Set Bedrock API Key) takes precedence.',
+    markdownDescription:
+      'Named profile from the shared AWS config files (`~/.aws/config`, `~/.aws/credentials`): keys, SSO, role or `credential_process`. Empty: the SDK\'s default credential chain (environment, default profile, container or instance role). A Bedrock API key set with **Llama: Set Bedrock API Key** takes precedence; a profile set here takes precedence over `AWS_BEARER_TOKEN_BEDROCK`.',
     order: 3,
   },
   'bedrockLlama.endpoint': {

@@ -3,10 +3,11 @@
 // request, and errors shown with what to do. Nothing here awaits a dialog.
 import * as vscode from 'vscode';
 import { BedrockLlamaError } from '../core/bedrock/errors';
-import { runGeneration, type GenerationResult, type GenerationSink } from '../core/generate';
-import { invokeIdFor } from '../core/inferenceProfile';
+import type { GenerationResult, GenerationSink } from '../core/generate';
 import { costUsd, priceFor } from '../core/pricing';
+import { generateWithProfileFallback, plannedInvokeId } from '../core/profileFallback';
 import { buildPrompt, type PromptInput } from '../core/prompt';
+import { retryProgressMessage } from '../core/retryProgress';
 import type { LlamaConfig } from '../core/settingsSchema';
 import type { LlamaRequestBody } from '../core/types';
 import type { Services } from '../services';
@@ -63,11 +64,13 @@ export async function runModelRequest(services: Services, spec: RequestSpec): Pr
   }
   const body: LlamaRequestBody = { prompt: prompt.prompt, temperature: config.temperature, top_p: config.topP, max_gen_len: config.maxGenLen };
   if (spec.images?.length) body.images = spec.images;
-  const modelId = invokeIdFor(config.model, config.inferenceProfile, config.region);
-  const client = services.clients.get(config);
+  const client = await services.clients.get(config);
+  const profiles = services.clients.profiles;
+  // What is sent; the inference-profile fallback may change it (then the log says so).
+  let modelId = plannedInvokeId(config.model, config.inferenceProfile, config.region, profiles);
 
   let received = '';
-  const sink: GenerationSink = { text: (t) => { received += t; spec.sink.text(t); } };
+  let retryShown = false;
 
   return vscode.window.withProgress(
     {
@@ -75,13 +78,37 @@ export async function runModelRequest(services: Services, spec: RequestSpec): Pr
       title: `Llama: ${spec.title}…`,
       cancellable: spec.progress !== 'window',
     },
-    async (_progress, token) => {
+    async (progress, token) => {
+      const sink: GenerationSink = {
+        text: (t) => {
+          if (retryShown) progress.report({ message: '' }); // the retry worked: drop "retrying"
+          retryShown = false;
+          received += t;
+          spec.sink.text(t);
+        },
+      };
       const active = services.active.start(token);
       spec.onStart?.(active.controller);
       const stopMeter = services.meter.startGenerating();
       const started = Date.now();
       try {
-        const result = await runGeneration(client, { modelId, body }, sink, active.controller.signal);
+        const outcome = await generateWithProfileFallback(client, {
+          model: config.model,
+          mode: config.inferenceProfile,
+          region: config.region,
+          body,
+          onRetry: (attempt, reason) => {
+            services.log.info(`${active.id} ${modelId}: attempt ${attempt} of ${reason.maxAttempts} after ${reason.kind}`);
+            progress.report({ message: retryProgressMessage(attempt, reason) });
+            retryShown = true;
+          },
+          onFallback: (from, to) => {
+            services.log.info(`${active.id} ${from} needs an inference profile; trying ${to}`);
+            modelId = to;
+          },
+        }, profiles, sink, active.controller.signal);
+        const result = outcome.result;
+        modelId = outcome.modelId;
         const price = priceFor(config.model, config.pricing);
         const cost = price ? costUsd(result.usage, price) : undefined;
         services.usage.record({ modelId: config.modelId, usage: result.usage, costUsd: cost, at: new Date() });

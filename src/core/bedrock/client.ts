@@ -1,15 +1,20 @@
 // Talks to Llama on Bedrock through the real SDK: streaming and whole answers, with
-// cancellation, an idle timeout and typed errors. The SDK is loaded on first use
-// (sdkLoader) and one SDK client is kept per LlamaBedrockClient: its connection pool
-// is what makes the second request fast.
+// cancellation, an idle timeout, visible retries and typed errors. The SDK is loaded on
+// first use (sdkLoader) and one SDK client is kept per LlamaBedrockClient: its
+// connection pool is what makes the second request fast, and its memoized credentials
+// are resolved once and again only when they are about to expire.
 
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
+import { displayProxyUrl, hasProxy, proxyForUrl, type ResolvedProxy } from '../proxyConfig';
 import type { LatencyFigures, LlamaRequestBody, StopReason, StreamEvent, TokenUsage } from '../types';
+import { authSourceFor, profileName, type AuthSource } from './authSource';
 import { ChunkAccumulator } from './chunkDecoder';
-import { BedrockLlamaError, toBedrockLlamaError } from './errors';
-import { loadSdk } from './sdkLoader';
+import { BedrockLlamaError, toBedrockLlamaError, type ErrorContext } from './errors';
+import { createHttpHandler, DEFAULT_CONNECT_TIMEOUT_MS, type NetworkOptions } from './httpHandler';
+import { abortError, RequestGuard, watchRetries, type RetryListener } from './requestGuard';
+import { loadSdk, type Sdk } from './sdkLoader';
 
-export interface BedrockClientOptions {
+export interface BedrockClientOptions extends NetworkOptions {
   /** undefined: the SDK's own resolution (env, profile). */
   region?: string;
   /** e.g. the local test server URL. */
@@ -18,21 +23,45 @@ export interface BedrockClientOptions {
   profile?: string;
   /** Explicit credentials or credential provider (tests); wins over `profile`. */
   credentials?: BedrockRuntimeClientConfig['credentials'];
-  /** A Bedrock API key: sent as `Authorization: Bearer …` instead of SigV4. */
+  /** A Bedrock API key: sent as `Authorization: Bearer …` instead of SigV4. Wins over everything. */
   bearerToken?: string;
   /** Attempts per request including the first (default 3). */
   maxAttempts?: number;
-  /** Default 'standard'. Adaptive mode holds later sends back for up to ~2 s after a single throttle. */
+  /**
+   * Default 'standard', on purpose: after a single throttle, adaptive mode's client-side
+   * rate limiter held the following requests back by 300-600 ms each.
+   */
   retryMode?: 'standard' | 'adaptive';
   /** Longest silence allowed before the first chunk and between chunks; 0/undefined = none. */
   idleTimeoutMs?: number;
-  /** 'http1' (default): NodeHttpHandler, proxy friendly. 'http2': the SDK's default handler. */
+  /**
+   * Streaming only: how long one attempt may wait for the response headers; the SDK
+   * retries an attempt that runs out. undefined: no limit beyond the idle timeout.
+   */
+  firstByteTimeoutMs?: number;
+  /** 'http1' (default): NodeHttpHandler, proxy friendly. 'http2': the SDK's default handler (no proxy support). */
   httpVersion?: 'http1' | 'http2';
 }
 
 export interface InvokeRequest {
   modelId: string;
   body: LlamaRequestBody;
+  /** Told when the SDK retries this request (throttling, 5xx, a dropped connection). */
+  onRetry?: RetryListener;
+}
+
+/** What Show Connection Info reports. */
+export interface ConnectionDetails {
+  /** The region requests go to, as the SDK resolved it. */
+  region?: string;
+  endpoint?: string;
+  auth: AuthSource;
+  /** How the credentials were obtained (SDK feature names) and when they expire. */
+  credentials?: { sources: string[]; expiration?: Date };
+  /** Why credentials could not be resolved. */
+  credentialError?: BedrockLlamaError;
+  /** The proxy for the endpoint, credentials removed. */
+  proxy?: { url: string; source: ResolvedProxy['source'] };
 }
 
 export interface InvokeResult {
@@ -44,9 +73,14 @@ export interface InvokeResult {
 
 export class LlamaBedrockClient {
   private sdkClient: Promise<BedrockRuntimeClient> | undefined;
+  private resolvedRegion: string | undefined;
   private disposed = false;
+  /** Decided once, like the SDK client it configures. */
+  readonly auth: AuthSource;
 
-  constructor(private readonly options: BedrockClientOptions) {}
+  constructor(private readonly options: BedrockClientOptions) {
+    this.auth = authSourceFor(options, process.env);
+  }
 
   /** Streams the answer: text deltas, then one `end`. Throws BedrockLlamaError. */
   async *stream(req: InvokeRequest, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
@@ -60,12 +94,13 @@ export class LlamaBedrockClient {
         accept: 'application/json',
         body: JSON.stringify(req.body),
       });
-      guard.watchAttempts(command.middlewareStack);
+      this.watch(command.middlewareStack, guard, req);
       const started = performance.now();
       let firstTokenAt: number | undefined;
-      const response = await client.send(command, { abortSignal: guard.signal });
+      const response = await client.send(command, { abortSignal: guard.signal, requestTimeout: this.options.firstByteTimeoutMs });
       guard.arm(); // headers are in; now the first chunk must come in time
       if (!response.body) throw new Error('Bedrock returned no event stream');
+      // From here on nothing is retried: an error mid-stream ends the request with the text so far.
       for await (const event of response.body) {
         guard.disarm(); // time spent by our consumer is not silence from Bedrock
         const bytes = event.chunk?.bytes;
@@ -114,8 +149,9 @@ export class LlamaBedrockClient {
         accept: 'application/json',
         body: JSON.stringify(req.body),
       });
-      guard.watchAttempts(command.middlewareStack);
+      this.watch(command.middlewareStack, guard, req);
       const started = performance.now();
+      // No first-byte limit here: the headers only come once the whole answer is generated.
       const response = await client.send(command, { abortSignal: guard.signal });
       guard.disarm();
       acc.pushBytes(response.body); // same fields as a stream chunk
@@ -134,6 +170,43 @@ export class LlamaBedrockClient {
     }
   }
 
+  /** The region requests go to: the option, else what the SDK resolved (AWS_REGION, the profile). */
+  async region(): Promise<string | undefined> {
+    if (this.options.region || this.disposed) return this.options.region;
+    try {
+      const client = await (this.sdkClient ??= this.createSdkClient());
+      this.resolvedRegion ??= await client.config.region();
+    } catch {
+      // No region anywhere: requests will say so.
+    }
+    return this.resolvedRegion;
+  }
+
+  /** Region, endpoint, identity and proxy, resolving credentials (may take a moment: SSO, credential_process). */
+  async connectionDetails(timeoutMs = 10_000): Promise<ConnectionDetails> {
+    const region = await this.region();
+    const endpoint = this.endpointUrl(region);
+    const proxy = this.proxyFor(endpoint);
+    const details: ConnectionDetails = {
+      region,
+      endpoint,
+      auth: this.auth,
+      proxy: proxy ? { url: displayProxyUrl(proxy.url), source: proxy.source } : undefined,
+    };
+    if (this.auth.kind === 'apiKey' || this.auth.kind === 'apiKeyEnv' || this.disposed) return details;
+    try {
+      const client = await (this.sdkClient ??= this.createSdkClient());
+      const identity = await withTimeout(client.config.credentials(), timeoutMs);
+      const sources = Object.keys((identity as { $source?: Record<string, unknown> }).$source ?? {});
+      details.credentials = { sources, expiration: identity.expiration };
+    } catch (err) {
+      details.credentialError = err instanceof CredentialsTimeout
+        ? new BedrockLlamaError({ kind: 'noCredentials', retryable: true, userMessage: `Resolving AWS credentials took longer than ${timeoutMs / 1000} s (an SSO, role or credential_process step may be waiting).` })
+        : toBedrockLlamaError(err, this.context('', ''));
+    }
+    return details;
+  }
+
   /** Closes the connection pool; later calls fail with kind 'aborted'. */
   dispose(): void {
     this.disposed = true;
@@ -141,11 +214,14 @@ export class LlamaBedrockClient {
     this.sdkClient = undefined;
   }
 
-  private async ready(guard: RequestGuard): Promise<[Awaited<ReturnType<typeof loadSdk>>, BedrockRuntimeClient]> {
+  private async ready(guard: RequestGuard): Promise<[Sdk, BedrockRuntimeClient]> {
     if (this.disposed) throw new BedrockLlamaError({ kind: 'aborted', retryable: false, userMessage: 'The Bedrock client was closed.' });
     guard.throwIfStopped();
     this.sdkClient ??= this.createSdkClient();
     const result = await Promise.all([loadSdk(), this.sdkClient]);
+    if (!this.options.region && this.resolvedRegion === undefined) {
+      this.resolvedRegion = await result[1].config.region().catch(() => undefined); // for messages
+    }
     guard.throwIfStopped();
     return result;
   }
@@ -158,23 +234,74 @@ export class LlamaBedrockClient {
       endpoint: o.endpoint,
       profile: o.profile, // also where the SDK looks for the region
       maxAttempts: o.maxAttempts ?? 3,
-      // Standard, not adaptive: after one throttle, adaptive mode's client-side rate limiter
-      // delayed the next requests by 300-600 ms each, which an interactive tool cannot afford.
       retryMode: o.retryMode ?? 'standard',
     };
-    // HTTP/1.1 works behind corporate proxies; the SDK's default is HTTP/2.
-    if ((o.httpVersion ?? 'http1') === 'http1') config.requestHandler = new sdk.NodeHttpHandler();
-    if (o.bearerToken) {
-      config.token = { token: o.bearerToken };
-      config.authSchemePreference = ['httpBearerAuth'];
-    } else {
-      config.credentials = o.credentials ?? (o.profile ? sdk.fromIni({ profile: o.profile }) : sdk.fromNodeProviderChain());
+    const http1 = (o.httpVersion ?? 'http1') === 'http1';
+    if (http1) config.requestHandler = createHttpHandler(sdk, o);
+    // Role assumption and SSO make their own AWS calls: through the same proxy.
+    const providerInit = {
+      ignoreCache: true, // re-read ~/.aws files when credentials are needed again (after `aws configure`, `aws sso login`)
+      clientConfig: http1 && hasProxy(o.proxy ?? {}, o.env ?? process.env) ? { requestHandler: createHttpHandler(sdk, o) } : undefined,
+    };
+    switch (this.auth.kind) {
+      case 'apiKey':
+        config.token = { token: o.bearerToken ?? '' };
+        config.authSchemePreference = ['httpBearerAuth'];
+        break;
+      case 'apiKeyEnv':
+        break; // the SDK reads AWS_BEARER_TOKEN_BEDROCK and prefers bearer auth by itself
+      case 'credentials':
+        config.credentials = o.credentials;
+        config.authSchemePreference = ['sigv4']; // not AWS_BEARER_TOKEN_BEDROCK
+        break;
+      case 'profile':
+        config.credentials = sdk.fromIni({ profile: o.profile, ...providerInit });
+        config.authSchemePreference = ['sigv4'];
+        break;
+      case 'defaultChain':
+        config.credentials = sdk.fromNodeProviderChain(providerInit);
+        break;
     }
     return new sdk.BedrockRuntimeClient(config);
   }
 
+  private watch(stack: unknown, guard: RequestGuard, req: InvokeRequest): void {
+    guard.watchAttempts(stack);
+    const onRetry = req.onRetry;
+    if (onRetry) watchRetries(stack, (err) => toBedrockLlamaError(err, this.context(req.modelId, '')).kind, onRetry);
+  }
+
+  private endpointUrl(region: string | undefined): string {
+    return this.options.endpoint ?? `https://bedrock-runtime.${region ?? 'us-east-1'}.amazonaws.com${region?.startsWith('cn-') ? '.cn' : ''}`;
+  }
+
+  private proxyFor(endpoint: string): ResolvedProxy | undefined {
+    if ((this.options.httpVersion ?? 'http1') !== 'http1') return undefined;
+    try {
+      return proxyForUrl(endpoint, this.options.proxy ?? {}, this.options.env ?? process.env);
+    } catch {
+      return undefined; // an invalid proxy setting is reported by the request itself
+    }
+  }
+
+  private context(modelId: string, partialText: string): ErrorContext {
+    const o = this.options;
+    const region = o.region ?? this.resolvedRegion;
+    const proxy = this.proxyFor(this.endpointUrl(region));
+    return {
+      modelId,
+      region,
+      profile: profileName(this.auth),
+      partialText,
+      auth: this.auth,
+      proxy: proxy ? displayProxyUrl(proxy.url) : undefined,
+      connectTimeoutMs: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      firstByteTimeoutMs: o.firstByteTimeoutMs,
+    };
+  }
+
   private translate(err: unknown, guard: RequestGuard, modelId: string, partialText: string): BedrockLlamaError {
-    const ctx = { modelId, region: this.options.region, profile: this.options.profile, partialText };
+    const ctx = this.context(modelId, partialText);
     if (guard.stoppedBy === 'idle') {
       const seconds = ((this.options.idleTimeoutMs ?? 0) / 1000).toFixed(1);
       return new BedrockLlamaError({
@@ -200,85 +327,12 @@ export class LlamaBedrockClient {
 
 class TruncatedStream extends Error {}
 
-function abortError(): Error {
-  return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
-}
+class CredentialsTimeout extends Error {}
 
-/** Minimal view of an SDK command's middleware stack (avoids naming its generics). */
-interface MiddlewareStackLike {
-  add(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: { step: 'deserialize'; name: string }): void;
-}
-
-/**
- * One request's cancellation: the caller's signal and the idle timer both abort one
- * internal controller, whose signal goes to `client.send` so the SDK tears the
- * connection down at once; `stoppedBy` remembers which one fired.
- */
-class RequestGuard {
-  private readonly controller = new AbortController();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  stoppedBy: 'caller' | 'idle' | undefined;
-
-  constructor(
-    private readonly idleMs: number | undefined,
-    private readonly callerSignal: AbortSignal | undefined,
-  ) {
-    if (callerSignal?.aborted) this.stop('caller');
-    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** (Re)starts the idle timer. */
-  arm(): void {
-    if (!this.idleMs || this.stoppedBy) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.stop('idle'), this.idleMs);
-  }
-
-  disarm(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  /**
-   * Times each attempt on its own: armed when an attempt starts, disarmed when it
-   * fails, so the SDK's retry back-off never counts as silence.
-   */
-  watchAttempts(stack: unknown): void {
-    if (!this.idleMs) return;
-    (stack as MiddlewareStackLike).add(
-      (next) => async (args) => {
-        this.arm();
-        try {
-          return await next(args);
-        } catch (err) {
-          this.disarm();
-          throw err;
-        }
-      },
-      { step: 'deserialize', name: 'llamaIdleTimer' },
-    );
-  }
-
-  throwIfStopped(): void {
-    if (this.stoppedBy) throw abortError();
-  }
-
-  dispose(): void {
-    this.disarm();
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
-    if (!this.controller.signal.aborted) this.controller.abort();
-  }
-
-  private readonly onCallerAbort = (): void => this.stop('caller');
-
-  private stop(by: 'caller' | 'idle'): void {
-    if (this.stoppedBy) return;
-    this.stoppedBy = by;
-    this.disarm();
-    this.controller.abort();
-  }
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CredentialsTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

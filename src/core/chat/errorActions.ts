@@ -4,7 +4,7 @@ import type { BedrockLlamaErrorKind } from '../bedrock/errors';
 import type { ErrorAction } from './conversation';
 
 const SELECT_MODEL: ReadonlySet<BedrockLlamaErrorKind> = new Set(['modelNotFound', 'accessDenied', 'needsInferenceProfile', 'validation']);
-const OPEN_SETTINGS: ReadonlySet<BedrockLlamaErrorKind> = new Set(['noCredentials', 'expiredCredentials', 'ssoExpired', 'network']);
+const OPEN_SETTINGS: ReadonlySet<BedrockLlamaErrorKind> = new Set(['noCredentials', 'expiredCredentials', 'ssoExpired', 'network', 'configuration']);
 
 export function errorActions(kind: BedrockLlamaErrorKind): ErrorAction[] {
   const actions: ErrorAction[] = [];

@@ -31,9 +31,9 @@ function lastTurn(frame: Frame): Locator {
 }
 
 /** Waits until the last answer has ended (done: its token and cost line shows). */
-async function answered(frame: Frame): Promise<Locator> {
+async function answered(frame: Frame, timeoutMs = 20_000): Promise<Locator> {
   const turn = lastTurn(frame);
-  await turn.locator('.turn-status .usage').waitFor({ timeout: 20_000 });
+  await turn.locator('.turn-status .usage').waitFor({ timeout: timeoutMs });
   await frame.locator('button[aria-label="Send"]').waitFor();
   // Text is rendered on the next animation frame; two frames later it is in the DOM.
   await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
@@ -250,7 +250,7 @@ describe('chat', function () {
     await frame.locator('button[aria-label="New Chat"]').click();
     await frame.evaluate(() => performance.clearMeasures('chat-render'));
     await send(frame, 'Walk me through all the steps');
-    await answered(frame);
+    await answered(frame, 80_000);
     const durations = await frame.evaluate(() => performance.getEntriesByName('chat-render').map((e) => e.duration));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const first = median(durations.slice(0, 100));

@@ -40,13 +40,21 @@ export class Workbench {
    * label is exactly `title`, or with `{ prefix: true }` starts with it).
    */
   async runCommand(title: string, { prefix = false } = {}): Promise<void> {
-    await this.openQuickInput('F1');
-    await this.page.locator(`${QUICK_INPUT} input`).fill(`>${title}`);
-    const row = this.quickPickRow(title, prefix);
-    await row.waitFor({ timeout: 10_000 }).catch(async () => {
-      throw new Error(`no palette entry "${title}"; listed: ${JSON.stringify(await this.quickPickLabels())}`);
-    });
-    await row.click();
+    for (let attempt = 1; ; attempt++) {
+      await this.openQuickInput('F1');
+      await this.page.locator(`${QUICK_INPUT} input`).fill(`>${title}`);
+      const row = this.quickPickRow(title, prefix);
+      await row.waitFor({ timeout: 10_000 }).catch(async () => {
+        throw new Error(`no palette entry "${title}"; listed: ${JSON.stringify(await this.quickPickLabels())}`);
+      });
+      try {
+        await row.click({ timeout: 5_000 });
+        return;
+      } catch (err) {
+        // The palette can close under the pointer when a webview takes focus back; open it again.
+        if (attempt === 3) throw err;
+      }
+    }
   }
 
   /** Opens a workspace file by name through quick open (Ctrl+P) in the active editor group. */

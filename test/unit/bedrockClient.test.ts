@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import { ChunkAccumulator, decodeChunk } from '../../src/core/bedrock/chunkDecoder';
 import { LlamaBedrockClient, type BedrockClientOptions, type InvokeRequest } from '../../src/core/bedrock/client';
 import { BedrockLlamaError, toBedrockLlamaError, type BedrockLlamaErrorKind } from '../../src/core/bedrock/errors';
-import type { StreamEvent } from '../../src/core/types';
 import {
   BedrockTestServer,
   httpError,
@@ -13,6 +12,7 @@ import {
   type BedrockHttpErrorType,
   type StreamExceptionType,
 } from '../server/bedrockServer';
+import { collect } from './awsSupport';
 
 const MODEL = 'us.meta.llama3-3-70b-instruct-v1:0';
 const REQUEST: InvokeRequest = {
@@ -21,27 +21,6 @@ const REQUEST: InvokeRequest = {
 };
 const bytes = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Collected {
-  texts: string[];
-  end?: Extract<StreamEvent, { type: 'end' }>;
-  error?: BedrockLlamaError;
-}
-
-/** Runs a stream to its end or error. */
-async function collect(stream: AsyncGenerator<StreamEvent>): Promise<Collected> {
-  const out: Collected = { texts: [] };
-  try {
-    for await (const event of stream) {
-      if (event.type === 'text') out.texts.push(event.text);
-      else out.end = event;
-    }
-  } catch (err) {
-    assert.ok(err instanceof BedrockLlamaError, `expected BedrockLlamaError, got ${String(err)}`);
-    out.error = err;
-  }
-  return out;
-}
 
 describe('LlamaBedrockClient against the local Bedrock server', () => {
   let server: BedrockTestServer;

@@ -17,7 +17,7 @@ import {
 } from './codeServer';
 import { passed, printConsole, printResults, waitForResults } from './results';
 
-const HARD_LIMIT_MS = Number(process.env.BEDROCK_LLAMA_TEST_TIMEOUT_MS ?? 300_000);
+const HARD_LIMIT_MS = Number(process.env.BEDROCK_LLAMA_TEST_TIMEOUT_MS ?? 600_000);
 const EXTENSION_ID = 'bedrock-llama.bedrock-llama';
 const VERBOSE = process.env.BEDROCK_LLAMA_VERBOSE === '1';
 

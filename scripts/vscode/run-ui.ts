@@ -13,7 +13,7 @@ import Mocha from 'mocha';
 import { configureFixture, mochaHooks, SCREENSHOTS, stopFixture } from '../../test/ui/support/fixture';
 import { ROOT, ensureCodeServer, run, seconds, stopAll } from './codeServer';
 
-const HARD_LIMIT_MS = Number(process.env.BEDROCK_LLAMA_UI_TIMEOUT_MS ?? 600_000);
+const HARD_LIMIT_MS = Number(process.env.BEDROCK_LLAMA_UI_TIMEOUT_MS ?? 900_000);
 const VSIX = path.join(ROOT, 'bedrock-llama.vsix');
 
 /** `npm run package` (production build + vsce); its long file listing only on failure. */

@@ -36,7 +36,8 @@ const configs = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazySdk],
     // ESM builds first: some packages' "main" is a UMD file whose dynamic requires a bundle cannot follow (jsonc-parser).
     mainFields: ['module', 'main'] },
-  { ...common, entryPoints: { sdk: 'src/core/bedrock/sdk.ts' }, outdir: 'dist' },
+  // ESM builds of the SDK packages tree-shake better: a smaller file that loads faster on the first request.
+  { ...common, entryPoints: { sdk: 'src/core/bedrock/sdk.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
   { ...common, entryPoints: { chat: 'src/webview/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 

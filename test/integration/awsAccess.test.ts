@@ -3,17 +3,11 @@
 // reports what requests use.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import { summarizeOneLine } from './support/editor';
 import { activate } from './support/extension';
 import { textResponse, useLocalBedrock } from './support/localBedrock';
 
 const KEY = 'ABSKQmVkcm9ja0FQSUtleS1leGFtcGxlLWZvci10ZXN0cy1vbmx5LTAxMjM0NTY3ODk=';
-
-async function summarizeSomething(): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const y = 2;\n' });
-  const editor = await vscode.window.showTextDocument(doc);
-  editor.selection = new vscode.Selection(0, 0, 0, 12);
-  await vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
-}
 
 describe('AWS access', function () {
   this.timeout(20_000);
@@ -24,7 +18,7 @@ describe('AWS access', function () {
   it('uses a Bedrock API key from secret storage for the next request, and SigV4 again once it is cleared', async () => {
     assert.equal(await vscode.commands.executeCommand('bedrockLlama.setApiKey', KEY), true);
     bedrock().enqueue(textResponse('Sets y.', { chunks: 1 }), textResponse('Sets y.', { chunks: 1 }));
-    await summarizeSomething();
+    await summarizeOneLine('const y = 2;');
     const first = bedrock().requests[0];
     assert.equal(first.authScheme, 'Bearer');
     assert.equal(first.headers.authorization, `Bearer ${KEY}`);
@@ -32,7 +26,7 @@ describe('AWS access', function () {
     assert.ok(!settings.includes(KEY.slice(4, 20)), 'the key is not in the settings');
 
     assert.equal(await vscode.commands.executeCommand('bedrockLlama.clearApiKey'), true);
-    await summarizeSomething();
+    await summarizeOneLine('const y = 2;');
     assert.equal(bedrock().requests[1].authScheme, 'AWS4-HMAC-SHA256');
   });
 

@@ -2,17 +2,11 @@
 // settings reach the next request without a reload.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import { summarizeOneLine } from './support/editor';
 import { activate } from './support/extension';
 import { textResponse, useLocalBedrock } from './support/localBedrock';
 
 const config = () => vscode.workspace.getConfiguration('bedrockLlama');
-
-async function summarizeSomething(): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const x = 1;\n' });
-  const editor = await vscode.window.showTextDocument(doc);
-  editor.selection = new vscode.Selection(0, 0, 0, 12);
-  await vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
-}
 
 describe('settings', function () {
   this.timeout(20_000);
@@ -28,14 +22,14 @@ describe('settings', function () {
     await vscode.commands.executeCommand('bedrockLlama.selectModel', 'meta.llama3-70b-instruct-v1:0');
     assert.equal(config().get('modelId'), 'meta.llama3-70b-instruct-v1:0');
     bedrock().enqueue(textResponse('Sets x.', { chunks: 1 }));
-    await summarizeSomething();
+    await summarizeOneLine();
     assert.equal(bedrock().requests[0].modelId, 'meta.llama3-70b-instruct-v1:0');
   });
 
   it('sends models that need an inference profile with the region\'s geography (auto)', async () => {
     await config().update('modelId', 'meta.llama3-3-70b-instruct-v1:0', vscode.ConfigurationTarget.Global);
     bedrock().enqueue(textResponse('Sets x.', { chunks: 1 }));
-    await summarizeSomething();
+    await summarizeOneLine();
     assert.equal(bedrock().requests[0].modelId, 'us.meta.llama3-3-70b-instruct-v1:0');
   });
 
@@ -44,7 +38,7 @@ describe('settings', function () {
     await config().update('maxGenLen', 64, vscode.ConfigurationTarget.Global);
     await config().update('temperature', 0.1, vscode.ConfigurationTarget.Global);
     bedrock().enqueue(textResponse('Sets x.', { chunks: 1 }));
-    await summarizeSomething();
+    await summarizeOneLine();
     const body = bedrock().requests[0].body as { max_gen_len: number; temperature: number };
     assert.deepEqual([body.max_gen_len, body.temperature], [64, 0.1]);
   });
@@ -52,7 +46,7 @@ describe('settings', function () {
   it('uses the Llama 2 template for a Llama 2 model', async () => {
     await config().update('modelId', 'meta.llama2-13b-chat-v1', vscode.ConfigurationTarget.Global);
     bedrock().enqueue(textResponse('Sets x.', { chunks: 1 }));
-    await summarizeSomething();
+    await summarizeOneLine();
     const prompt = (bedrock().requests[0].body as { prompt: string }).prompt;
     assert.ok(prompt.startsWith('<s>[INST] <<SYS>>\n') && prompt.endsWith(' [/INST]'), prompt);
   });

@@ -69,7 +69,6 @@ export async function runModelRequest(services: Services, spec: RequestSpec): Pr
   // What is sent; the inference-profile fallback may change it (then the log says so).
   let modelId = plannedInvokeId(config.model, config.inferenceProfile, config.region, profiles);
 
-  let received = '';
   let retryShown = false;
 
   return vscode.window.withProgress(
@@ -83,7 +82,6 @@ export async function runModelRequest(services: Services, spec: RequestSpec): Pr
         text: (t) => {
           if (retryShown) progress.report({ message: '' }); // the retry worked: drop "retrying"
           retryShown = false;
-          received += t;
           spec.sink.text(t);
         },
       };
@@ -124,7 +122,8 @@ export async function runModelRequest(services: Services, spec: RequestSpec): Pr
         const kind = error?.kind ?? 'unknown';
         services.log.warn(`${active.id} ${modelId} failed after ${Date.now() - started} ms: ${kind}${error?.requestId ? ` (request ${error.requestId})` : ''}`);
         if (kind !== 'aborted' && spec.notifyErrors !== false) showRequestError(err, services.log, spec.retry);
-        return { ok: false, error, partialText: received } as const;
+        // The client keeps what streamed before a failure; no second copy is built per chunk here.
+        return { ok: false, error, partialText: error?.partialText ?? '' } as const;
       } finally {
         stopMeter();
         active.done();

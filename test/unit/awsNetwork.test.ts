@@ -9,13 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { LlamaBedrockClient, type BedrockClientOptions, type InvokeRequest } from '../../src/core/bedrock/client';
+import type { InvokeRequest } from '../../src/core/bedrock/client';
 import type { RetryReason } from '../../src/core/bedrock/requestGuard';
 import { bypasses, displayProxyUrl, proxyForUrl } from '../../src/core/proxyConfig';
 import { retryProgressMessage } from '../../src/core/retryProgress';
 import { BedrockTestServer, httpError, textResponse } from '../server/bedrockServer';
 import { TestProxy } from '../server/testProxy';
-import { collect, sandboxEnv, type Sandbox } from './awsSupport';
+import { collect, localClients, sandboxEnv, type Sandbox } from './awsSupport';
 
 const MODEL = 'us.meta.llama3-3-70b-instruct-v1:0';
 const REQUEST: InvokeRequest = { modelId: MODEL, body: { prompt: 'Hi', temperature: 0.5, top_p: 0.9, max_gen_len: 64 } };
@@ -44,19 +44,7 @@ describe('AWS network path (real SDK, local server, local proxy)', () => {
   let proxy: TestProxy;
   let proxyUrl: string;
   let proxyPort: number;
-  const clients: LlamaBedrockClient[] = [];
-
-  function client(options: Partial<BedrockClientOptions> = {}): LlamaBedrockClient {
-    const c = new LlamaBedrockClient({
-      region: 'us-west-2',
-      endpoint: url,
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
-      maxAttempts: 1,
-      ...options,
-    });
-    clients.push(c);
-    return c;
-  }
+  const { client, disposeAll } = localClients(() => url);
 
   before(async () => {
     env = sandboxEnv();
@@ -79,7 +67,7 @@ describe('AWS network path (real SDK, local server, local proxy)', () => {
     ({ url: proxyUrl, port: proxyPort } = await proxy.start());
   });
   afterEach(() => {
-    for (const c of clients.splice(0)) c.dispose();
+    disposeAll();
     server.reset();
     proxy.reset();
     for (const key of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'NO_PROXY', 'no_proxy']) delete process.env[key];

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LlamaBedrockClient, type BedrockClientOptions } from '../../src/core/bedrock/client';
 import { BedrockLlamaError } from '../../src/core/bedrock/errors';
 import type { StreamEvent } from '../../src/core/types';
 
@@ -81,4 +82,32 @@ export async function collect(stream: AsyncIterable<StreamEvent>): Promise<Colle
 /** The access key id a SigV4 Authorization header was signed with. */
 export function signingKeyId(authorization: string | undefined): string | undefined {
   return /Credential=([^/]+)\//.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * Makes clients on the local server with throwaway keys and no retries unless asked,
+ * and disposes them all in `disposeAll()` (call it in afterEach).
+ */
+export function localClients(endpoint: () => string): {
+  client(options?: Partial<BedrockClientOptions>): LlamaBedrockClient;
+  disposeAll(): void;
+} {
+  const made: LlamaBedrockClient[] = [];
+  return {
+    client(options = {}) {
+      const c = new LlamaBedrockClient({
+        region: 'us-west-2',
+        endpoint: endpoint(),
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+        maxAttempts: 1,
+        retryMode: 'standard',
+        ...options,
+      });
+      made.push(c);
+      return c;
+    },
+    disposeAll() {
+      for (const c of made.splice(0)) c.dispose();
+    },
+  };
 }

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import { ChunkAccumulator, decodeChunk } from '../../src/core/bedrock/chunkDecoder';
-import { LlamaBedrockClient, type BedrockClientOptions, type InvokeRequest } from '../../src/core/bedrock/client';
+import type { InvokeRequest } from '../../src/core/bedrock/client';
 import { BedrockLlamaError, toBedrockLlamaError, type BedrockLlamaErrorKind } from '../../src/core/bedrock/errors';
 import {
   BedrockTestServer,
@@ -12,7 +12,7 @@ import {
   type BedrockHttpErrorType,
   type StreamExceptionType,
 } from '../server/bedrockServer';
-import { collect } from './awsSupport';
+import { collect, localClients } from './awsSupport';
 
 const MODEL = 'us.meta.llama3-3-70b-instruct-v1:0';
 const REQUEST: InvokeRequest = {
@@ -25,28 +25,14 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe('LlamaBedrockClient against the local Bedrock server', () => {
   let server: BedrockTestServer;
   let url: string;
-  const clients: LlamaBedrockClient[] = [];
-
-  /** A client on the local server; no retries unless asked. */
-  function client(options: Partial<BedrockClientOptions> = {}): LlamaBedrockClient {
-    const c = new LlamaBedrockClient({
-      region: 'us-west-2',
-      endpoint: url,
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
-      maxAttempts: 1,
-      retryMode: 'standard',
-      ...options,
-    });
-    clients.push(c);
-    return c;
-  }
+  const { client, disposeAll } = localClients(() => url);
 
   before(async () => {
     server = new BedrockTestServer();
     ({ url } = await server.start());
   });
   afterEach(() => {
-    for (const c of clients.splice(0)) c.dispose();
+    disposeAll();
     server.reset();
   });
   after(() => server.stop());

@@ -3,7 +3,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { splitPieces } from '../../src/core/prompt';
-import { ESTIMATE_MARGIN, LLAMA2_RATIO, estimateMargin, estimateTokens, loadExactTokenizer, tokenEstimate } from '../../src/core/tokenCount';
+import { pretokenize } from '../../src/core/pretokenize';
+import {
+  DEFAULT_ESTIMATOR_PARAMS, ESTIMATE_MARGIN, LLAMA2_RATIO, PRETOKEN_PATTERN, estimateMargin, estimateTokens, loadExactTokenizer, tokenEstimate,
+} from '../../src/core/tokenCount';
+import { makeRegexEstimator } from './regexEstimator';
 
 const ROOT = path.join(__dirname, '..', '..');
 const NM = path.join(ROOT, 'node_modules');
@@ -52,6 +56,65 @@ describe('estimateTokens', () => {
     assert.equal(estimateTokens(text, 'llama2'), Math.ceil(tokenEstimate(text) * LLAMA2_RATIO));
     assert.equal(estimateMargin('llama3'), ESTIMATE_MARGIN);
     assert.ok(estimateMargin('llama2') > ESTIMATE_MARGIN);
+  });
+});
+
+/** This repo's .ts and .md files under src, test and bench, and the prose fixtures (de, en, ja, ru). */
+function repoTexts(): { name: string; text: string }[] {
+  const keep = (rel: string) => /\.(ts|md)$/.test(rel) || /^bench\/fixtures\/.*\.txt$/.test(rel);
+  return ['src', 'test', 'bench']
+    .flatMap((dir) => (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]).map((f) => path.join(dir, f)))
+    .filter(keep).sort()
+    .map((name) => ({ name, text: fs.readFileSync(path.join(ROOT, name), 'utf8') }));
+}
+
+/** Strings at the pattern's corners: contractions, line breaks, space runs, digit groups, astral and combining characters. */
+const EDGE_CASES = [
+  '', ' ', '   ', '\t', '\n', '\r\n', ' \t \r\n ', '\u00a0', '\u3000\u3000', '\u2028', '\u0085', '\ufeff', '\v\f',
+  "don't", "I'M", "'S", "we'Re they'LL you've I'd it'T", "'ll 'l 'lL 're 'r 've", "'", "''s", "x'sy", "'123", "rock'n'roll", "'\u00e9t\u00e9'",
+  'a\r\nb', '\r\n\r\n  x', 'a\r\r\n b', 'line \r\n', 'a\rb', '\r\r\n\n\r', '{\r\n\treturn;\r\n}\r\n',
+  '\tfoo', 'a\t\tb', '\t\t\n\t', '\t\tx', 'foo   \nbar', 'x \n', 'end   ', 'end \t ',
+  'a    b', '    return x;', ' .', '  ...', ' ( x', '  (x)', 'x  \n  .y', '\u00a0foo', 'a\u00a0\u00a0b', '\u3000\u65e5\u672c', '\u2028x', '\u0085x',
+  '1', '12', '123', '1234', '12345', '123456', '1234567', 'x1234567y', 'v1.2.3', '0x1F', '\u0663\u0664\u0665\u0666', '\u00b2\u00b3', '\u216b', '\ud835\udfd9\ud835\udfda\ud835\udfdb\ud835\udfdc',
+  '\ud83d\ude00', 'a\ud83d\ude00b', '\ud83d\ude00\ud83d\ude00 \ud83d\ude00', '\ud835\udc9c\ud835\udc9e x', '\ud83d\udc4d\ud83c\udffd ok', '\ud800', '\udc00x', 'x\ud800', '\ud800\ud800\udc00',
+  'e\u0301te', 'n\u0303o', '\u0301a', 'a\u0301\u0302', '\u01c5ungla \u02b0i',
+  '// ------------------------------------------------------------', '=====\n\n', '  -->\n', '<!-- x -->', 'a.b?.c!', '"\'`',
+  '<|eot_id|>', 'a  <|eot_id|>  b', '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>', '<|', 'x |> y',
+];
+
+/** Seeded random strings over the characters the pattern tells apart. */
+function fuzzTexts(count: number): string[] {
+  const chars = [...EDGE_CASES.join(''), ...'sStTmMdDrReEvVlL09', ' ', ' ', ' ', '\r\n', '<|eot_id|>'];
+  let seed = 12345;
+  const next = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+  return Array.from({ length: count }, () => Array.from({ length: next(24) }, () => chars[next(chars.length)]).join(''));
+}
+
+describe('the pre-tokenizer scanner', () => {
+  const regexPieces = (text: string) => [...text.matchAll(PRETOKEN_PATTERN)].map((m) => m[0]);
+  const regexEstimate = makeRegexEstimator(DEFAULT_ESTIMATOR_PARAMS);
+  const texts = [...repoTexts(), ...EDGE_CASES.map((text) => ({ name: JSON.stringify(text), text }))];
+
+  it('splits exactly like PRETOKEN_PATTERN', () => {
+    assert.ok(texts.filter((t) => /prose-(de|en|ja|ru)\.txt$/.test(t.name)).length === 4);
+    for (const t of texts) assert.deepEqual(pretokenize(t.text), regexPieces(t.text), t.name);
+  });
+
+  it('leaves every estimate as the regex-based estimator had it, to the last bit', () => {
+    for (const t of texts) {
+      for (const family of ['llama3', 'llama2'] as const) {
+        const before = regexEstimate(t.text, family);
+        assert.ok(Object.is(tokenEstimate(t.text, family), before), `${t.name} (${family})`);
+        assert.equal(estimateTokens(t.text, family), Math.ceil(before), `${t.name} (${family})`);
+      }
+    }
+  });
+
+  it('agrees with the regex on random strings of its corner cases', () => {
+    for (const text of fuzzTexts(5000)) {
+      assert.deepEqual(pretokenize(text), regexPieces(text), JSON.stringify(text));
+      assert.ok(Object.is(tokenEstimate(text), regexEstimate(text)), JSON.stringify(text));
+    }
   });
 });
 

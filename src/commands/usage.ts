@@ -1,7 +1,7 @@
 // Show Token Usage and Cost / Reset Usage Meter.
 import * as vscode from 'vscode';
 import { findModel } from '../core/catalog';
-import { formatTokens, formatUsd } from '../core/pricing';
+import { formatCount, formatTokens, formatUsd } from '../core/pricing';
 import type { UsageTotals } from '../core/usage';
 import type { Services } from '../services';
 
@@ -12,7 +12,7 @@ export function showUsage(services: Services) {
     const row = (label: string, t: UsageTotals): vscode.QuickPickItem => ({
       label,
       description: `${formatTokens(t.inputTokens + t.outputTokens)} tokens · ${cost(t)}`,
-      detail: `${t.inputTokens.toLocaleString('en-US')} input · ${t.outputTokens.toLocaleString('en-US')} output · ${t.requests} request${t.requests === 1 ? '' : 's'}`,
+      detail: `${formatCount(t.inputTokens)} input · ${formatCount(t.outputTokens)} output · ${t.requests} request${t.requests === 1 ? '' : 's'}`,
     });
     const models = Object.entries(ledger.modelTotals()).sort((a, b) => b[1].costUsd - a[1].costUsd);
     const items: vscode.QuickPickItem[] = [

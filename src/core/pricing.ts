@@ -35,7 +35,17 @@ export function formatUsd(n: number | undefined): string {
   if (n < 0.0001) return '<$0.0001';
   const cents4 = Math.round(n * 1e4) / 1e4;
   if (cents4 < 1) return `$${cents4.toFixed(4)}`;
-  return `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const cents = Math.round(n * 100);
+  return `$${formatCount(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+/**
+ * `1234567` → `1,234,567`. Not toLocaleString: a process's first Intl call loads locale
+ * data (15–30 ms), which the status bar meter would pay during activation.
+ */
+export function formatCount(n: number): string {
+  const grouped = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 && grouped !== '0' ? `-${grouped}` : grouped;
 }
 
 /** Compact token count: `950`, `1.2k`, `12k`, `1.2M`, `15M`. */

@@ -1,7 +1,7 @@
 // The status bar item `bedrockLlama.usage`: session tokens and cost from Bedrock's own
 // counts, a spinner while generating, the last request's figures in the tooltip.
 import * as vscode from 'vscode';
-import { formatTokens, formatUsd } from '../core/pricing';
+import { formatCount, formatTokens, formatUsd } from '../core/pricing';
 import type { LatencyFigures, TokenUsage } from '../core/types';
 import type { UsageStore } from './usageStore';
 
@@ -66,7 +66,7 @@ export class StatusBarMeter implements vscode.Disposable {
     const s = this.store.ledger.sessionTotals();
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**Llama on Bedrock** — this session\n\n`);
-    md.appendMarkdown(`Input ${s.inputTokens.toLocaleString('en-US')} tok · Output ${s.outputTokens.toLocaleString('en-US')} tok · ${formatUsd(s.costUsd)}`);
+    md.appendMarkdown(`Input ${formatCount(s.inputTokens)} tok · Output ${formatCount(s.outputTokens)} tok · ${formatUsd(s.costUsd)}`);
     if (s.unknownCostRequests > 0) md.appendMarkdown(` (+${s.unknownCostRequests} request(s) without a price)`);
     if (this.last) {
       const l = this.last;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { resolveModel } from '../../src/core/catalog';
-import { costUsd, formatTokens, formatUsd, priceFor } from '../../src/core/pricing';
+import { costUsd, formatCount, formatTokens, formatUsd, priceFor } from '../../src/core/pricing';
 
 const L33 = 'meta.llama3-3-70b-instruct-v1:0';
 
@@ -59,6 +59,14 @@ describe('formatting', () => {
     assert.equal(formatUsd(0), '$0.00');
     assert.equal(formatUsd(0.99996), '$1.00');
     assert.equal(formatUsd(undefined), '$?');
+    assert.equal(formatUsd(1_234_567.891), '$1,234,567.89');
+    assert.equal(formatUsd(-2.5), '-$2.50');
+  });
+
+  it('groups thousands like en-US without Intl', () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 123_456_789, 2 ** 40, -1234, 1234.6]) {
+      assert.equal(formatCount(n), Math.round(n).toLocaleString('en-US'), String(n));
+    }
   });
 
   it('formats token counts compactly', () => {

@@ -96,6 +96,12 @@ export interface ResponseScript {
   firstByteDelayMs?: number;
   /** Default wait before each chunk after the first (default 0). */
   chunkDelayMs?: number;
+  /**
+   * Pace the stream on a fixed clock instead: chunk i goes out `i / chunksPerSecond` s after
+   * the first (per chunk, whatever its token count), catching up without waiting when timers
+   * run late, so the rate holds where 1 ms timers would drift. Overrides `chunkDelayMs`.
+   */
+  chunksPerSecond?: number;
   /** `prompt_token_count` of the first chunk (default ≈ prompt length / 4). */
   promptTokenCount?: number;
   /** `stop_reason` of the last chunk (default 'stop'; null sends null). */
@@ -205,6 +211,9 @@ export interface RecordedRequest {
   clientDisconnected: boolean;
   /** Text chunk events sent. */
   chunksSent: number;
+  /** `performance.now()` when the first and the last text chunk were written. */
+  firstChunkAt: number | undefined;
+  lastChunkAt: number | undefined;
   endedAt: number | undefined;
 }
 
@@ -432,6 +441,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       outcome: 'pending',
       clientDisconnected: false,
       chunksSent: 0,
+      firstChunkAt: undefined,
+      lastChunkAt: undefined,
       endedAt: undefined,
     };
   }
@@ -522,9 +533,15 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     const limit = fault ? Math.min(fault.afterChunks, plan.length) : plan.length;
     let generated = 0;
     let firstByte: number | undefined;
+    let pacedFrom: number | undefined;
     for (let i = 0; i < limit; i++) {
       const chunk = plan[i];
-      await wait(chunk.delayMs, exchange);
+      if (script.chunksPerSecond && i > 0) {
+        pacedFrom ??= performance.now();
+        await wait(pacedFrom + (i * 1000) / script.chunksPerSecond - performance.now(), exchange);
+      } else {
+        await wait(chunk.delayMs, exchange);
+      }
       generated += chunk.tokens;
       firstByte ??= performance.now() - started;
       const last = !fault && i === plan.length - 1;
@@ -546,6 +563,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       if (script.padding) json.p = PADDING.slice(0, 1 + ((i * 7) % PADDING.length));
       await writeEvent(exchange, chunkMessage(json));
       record.chunksSent++;
+      record.lastChunkAt = performance.now();
+      record.firstChunkAt ??= record.lastChunkAt;
     }
     if (fault?.type === 'stall') return this.stall(exchange);
     if (fault?.type === 'drop') {

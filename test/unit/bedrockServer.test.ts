@@ -145,6 +145,18 @@ describe('BedrockTestServer', () => {
     assert.deepEqual(chunks.map((c) => c.stop_reason), [null, null, 'length']);
   });
 
+  it('paces chunks on a fixed clock and records when the first and last went out', async () => {
+    const chunks = Array.from({ length: 41 }, (_, i) => `w${i} `);
+    server.enqueue({ type: 'response', chunks, chunksPerSecond: 400, chunkDelayMs: 1000 });
+    const body = (await post1(url, STREAM_PATH)).body;
+    assert.deepEqual(decodeEvents(body).map(chunkJson).map((c) => c.generation), chunks);
+    const [record] = server.requests;
+    assert.ok(record.firstChunkAt !== undefined && record.lastChunkAt !== undefined);
+    // Never ahead of the schedule (40 intervals of 2.5 ms), and chunkDelayMs is ignored.
+    const span = record.lastChunkAt - record.firstChunkAt;
+    assert.ok(span >= 99 && span < 5000, `40 paced intervals took ${span.toFixed(1)} ms`);
+  });
+
   it('logs path, decoded model id, body, headers, auth scheme and HTTP version', async () => {
     const arn = 'arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.meta.llama3-3-70b-instruct-v1:0';
     const seen: RecordedRequest[] = [];

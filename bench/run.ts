@@ -1,10 +1,10 @@
-// `npm run bench [-- <section>… ] [--no-package]`: runs the bench sections (default: all
-// that run in plain Node), prints one table and writes bench/results/latest.json.
+// `npm run bench [-- <section>… ] [--no-package]`: runs the bench sections (default: all),
+// prints one table and writes bench/results/latest.json.
 // Exits non-zero only when something could not be measured; a missed target is reported, not failed.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchEnv, ROOT } from './lib/child';
+import { benchEnv, forkTs, ROOT } from './lib/child';
 import { formatTable, isMissing, toJson, type SectionResult } from './lib/report';
 import { startServer, type BenchServer } from './lib/server';
 import { SECTIONS } from './sections';
@@ -14,7 +14,7 @@ function parseArgs(argv: string[]): { sections: Section[]; noPackage: boolean } 
   const names = argv.filter((a) => !a.startsWith('--'));
   const unknown = argv.filter((a) => a.startsWith('--') && a !== '--no-package');
   if (unknown.length) throw new Error(`unknown option ${unknown.join(' ')}`);
-  const sections = names.length === 0 ? SECTIONS.filter((s) => s.host === 'node') : names.map((n) => {
+  const sections = names.length === 0 ? [...SECTIONS] : names.map((n) => {
     const s = SECTIONS.find((x) => x.name === n);
     if (!s) throw new Error(`unknown section "${n}"; sections: ${SECTIONS.map((x) => x.name).join(', ')}`);
     return s;
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   let server: Promise<BenchServer> | undefined;
   const ctx: BenchContext = {
     noPackage,
-    server: () => (server ??= startServer()),
+    server: () => (server ??= startServer(forkTs(require.resolve('./lib/serverChild'), []))),
     log: (line) => process.stderr.write(`${line}\n`),
     vscodeVersion: null,
   };

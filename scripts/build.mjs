@@ -34,6 +34,8 @@ const common = {
 
 const configs = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazySdk],
+    // Brackets the bundle's evaluation, which activate() reports as `loadMs` (see src/loadTime.ts).
+    banner: { js: 'var __bedrockLlamaLoad = [performance.now(), 0];' }, footer: { js: '__bedrockLlamaLoad[1] = performance.now();' },
     // ESM builds first: some packages' "main" is a UMD file whose dynamic requires a bundle cannot follow (jsonc-parser).
     mainFields: ['module', 'main'] },
   // ESM builds of the SDK packages tree-shake better: a smaller file that loads faster on the first request.

@@ -5,6 +5,7 @@ import { registerChatCommands } from './chat/chatCommands';
 import { ChatController } from './chat/chatController';
 import { registerCommands } from './commands';
 import { isSdkRequested, loadSdk } from './core/bedrock/sdkLoader';
+import { bundleLoadMs } from './loadTime';
 import { createLog } from './log';
 import { ActiveRequests } from './requests/activeRequests';
 import { ClientProvider } from './requests/clientProvider';
@@ -22,6 +23,8 @@ export interface ExtensionApi {
   sdkRequested(): boolean;
   /** Time activate() took, ms. */
   activationMs: number;
+  /** Time evaluating the extension bundle took before that, ms (NaN outside the bundle). */
+  loadMs: number;
   services: Services;
   chat: ChatController;
 }
@@ -49,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (AWS SDK loaded at activation: ${sdkAtActivation})`);
-  return { sdkRequested: isSdkRequested, activationMs, services, chat };
+  return { sdkRequested: isSdkRequested, activationMs, loadMs: bundleLoadMs(), services, chat };
 }
 
 export function deactivate(): void {}

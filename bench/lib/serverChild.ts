@@ -1,20 +1,43 @@
 // The local Bedrock-compatible server in its own process, so serving the stream never
 // competes with the measured client for the event loop. Controlled over IPC by
-// bench/lib/server.ts: every request gets the script last sent.
-import { BedrockTestServer, type Script } from '../../test/server/bedrockServer';
+// bench/lib/server.ts: every request gets the script last sent. With `--report` it also
+// reports each finished request, its times as epoch ms (performance.timeOrigin + now),
+// which another process can compare with its own clock.
+import { BedrockTestServer, type RecordedRequest, type Script } from '../../test/server/bedrockServer';
 
-export type ServerMessage = { type: 'ready'; url: string } | { type: 'ok' };
+/** A finished request as reported over IPC; times are epoch ms with sub-ms precision. */
+export interface RequestReport {
+  outcome: RecordedRequest['outcome'];
+  chunksSent: number;
+  receivedAt: number;
+  firstChunkAt: number | null;
+  lastChunkAt: number | null;
+  endedAt: number | null;
+}
+
+export type ServerMessage = { type: 'ready'; url: string } | { type: 'ok' } | { type: 'requestEnd'; request: RequestReport };
 export type ControlMessage = { type: 'script'; script: Script } | { type: 'stop' };
 
+const epoch = (t: number | undefined): number | null => (t === undefined ? null : performance.timeOrigin + t);
+
 async function main(): Promise<void> {
+  const report = process.argv.includes('--report');
   const server = new BedrockTestServer();
   let script: Script | undefined;
   server.setHandler(() => {
     if (!script) throw new Error('no script set');
     return script;
   });
-  // Keep the request log from growing over thousands of requests.
-  server.on('requestEnd', () => { if (server.requests.length > 100) server.requests.splice(0, 50); });
+  server.on('requestEnd', (r) => {
+    // Keep the request log from growing over thousands of requests.
+    if (server.requests.length > 100) server.requests.splice(0, 50);
+    if (!report) return;
+    const request: RequestReport = {
+      outcome: r.outcome, chunksSent: r.chunksSent, receivedAt: performance.timeOrigin + r.receivedAt,
+      firstChunkAt: epoch(r.firstChunkAt), lastChunkAt: epoch(r.lastChunkAt), endedAt: epoch(r.endedAt),
+    };
+    process.send?.({ type: 'requestEnd', request } satisfies ServerMessage);
+  });
   const { url } = await server.start();
   process.on('message', (msg: ControlMessage) => {
     if (msg.type === 'script') {

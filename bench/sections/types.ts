@@ -15,7 +15,7 @@ export interface BenchContext {
 
 export interface Section {
   name: string;
-  /** 'node': plain Node, part of `npm run bench`. 'vscode': needs a VS Code (code-server) it starts itself. */
+  /** 'node': plain Node. 'vscode': needs a VS Code (code-server) it starts itself. */
   host: 'node' | 'vscode';
   description: string;
   run(ctx: BenchContext): Promise<SectionResult>;

@@ -5,6 +5,7 @@
 // per chunk with the same Markdown renderer. bench/webview/driver.ts does the timing
 // inside the webview; the answer is started for real (local server) and then fed as
 // `delta` messages, one chunk per frame where measured.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Frame } from 'playwright-core';
@@ -61,7 +62,19 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
     await input.press('Enter');
     await waitForDelta(frame);
     ctx.log(`chat: ${chunks.length - 1} chunks through the webview, then the whole-re-render baseline`);
+    // BEDROCK_LLAMA_BENCH_PROFILE=1: a CPU profile of the page (the webview runs in its process) while the chunks go in.
+    const cdp = process.env.BEDROCK_LLAMA_BENCH_PROFILE === '1' ? await page.context().newCDPSession(page) : undefined;
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp?.send('Profiler.start');
     ext = await frame.evaluate(([c, m]) => (window as unknown as { bedrockLlamaBench: { extension(c: string[], m: number): Promise<ChunkTimes> } }).bedrockLlamaBench.extension(c, m), [chunks.slice(1), MEASURED] as const);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const file = path.join(ROOT, 'test-results', 'chat-render.cpuprofile');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      ctx.log(`chat: CPU profile written to ${path.relative(ROOT, file)} (open it in Chromium's DevTools, Performance panel)`);
+    }
     const rendered = await frame.locator('article.turn .answer').last().innerText();
     if (!rendered.includes('export function step182')) throw new Error('the webview did not render the whole answer');
     base = await frame.evaluate(([c, m]) => (window as unknown as { bedrockLlamaBench: { baseline(c: string[], m: number): Promise<ChunkTimes> } }).bedrockLlamaBench.baseline(c, m), [chunks, MEASURED] as const);

@@ -42,7 +42,13 @@ export class Workbench {
   async runCommand(title: string, { prefix = false } = {}): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       await this.openQuickInput('F1');
-      await this.page.locator(`${QUICK_INPUT} input`).fill(`>${title}`);
+      try {
+        await this.page.locator(`${QUICK_INPUT} input`).fill(`>${title}`, { timeout: 5_000 });
+      } catch (err) {
+        // A webview taking focus as it opens can close the palette just after it appeared.
+        if (attempt === 3) throw err;
+        continue;
+      }
       const row = this.quickPickRow(title, prefix);
       await row.waitFor({ timeout: 10_000 }).catch(async () => {
         throw new Error(`no palette entry "${title}"; listed: ${JSON.stringify(await this.quickPickLabels())}`);

@@ -3,7 +3,6 @@
 // is finished at a blank line outside a fenced code block when the next line cannot
 // continue it (not indented, not a list item), so rendering the pieces one by one gives
 // the same HTML as rendering the whole answer. The scan only looks at new lines.
-import type { RenderMarkdown } from './markdown';
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
@@ -50,26 +49,27 @@ export class BlockSplitter {
   }
 }
 
-export interface RenderUpdate {
+/** @typeParam T what a piece renders to: HTML, or DOM nodes (the webview). */
+export interface RenderUpdate<T = string> {
   /** The earlier pieces are void: drop them before appending `finished`. */
   reset: boolean;
-  /** HTML of blocks finished since the last update, to append once. */
-  finished: string;
-  /** HTML of the open block(s) at the end, to replace the previous tail. */
-  tail: string;
+  /** Blocks finished since the last update, to append once; undefined when none. */
+  finished: T | undefined;
+  /** The open block(s) at the end, to replace the previous tail. */
+  tail: T;
 }
 
-export class IncrementalMarkdown {
+export class IncrementalMarkdown<T = string> {
   private readonly splitter = new BlockSplitter();
   private done = 0;
 
-  constructor(private readonly render: RenderMarkdown) {}
+  constructor(private readonly render: (markdown: string) => T) {}
 
-  update(text: string): RenderUpdate {
+  update(text: string): RenderUpdate<T> {
     const boundary = this.splitter.advance(text);
     const reset = boundary < this.done;
     if (reset) this.done = 0;
-    let finished = '';
+    let finished: T | undefined;
     if (boundary > this.done) {
       finished = this.render(text.slice(this.done, boundary));
       this.done = boundary;

@@ -9,12 +9,16 @@ import * as esbuild from 'esbuild';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Keeps the `require('./sdk')` of sdkLoader.ts a run-time require of the separate dist/sdk.js. */
-const lazySdk = {
-  name: 'lazy-sdk',
+/**
+ * Keeps two requires run-time requires of separate files: `./sdk` in sdkLoader.ts (dist/sdk.js,
+ * the AWS SDK) and `./features` in featureLoader.ts (dist/features.js, everything activation
+ * does not need).
+ */
+const lazyFiles = {
+  name: 'lazy-files',
   setup(build) {
-    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
-      args.importer.endsWith('sdkLoader.ts') ? { path: './sdk.js', external: true } : undefined,
+    build.onResolve({ filter: /^\.\/(sdk|features)$/ }, (args) =>
+      args.importer.endsWith(args.path === './sdk' ? 'sdkLoader.ts' : 'featureLoader.ts') ? { path: `${args.path}.js`, external: true } : undefined,
     );
   },
 };
@@ -33,7 +37,7 @@ const common = {
 };
 
 const configs = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazySdk],
+  { ...common, entryPoints: { extension: 'src/extension.ts', features: 'src/features.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazyFiles],
     // Brackets the bundle's evaluation, which activate() reports as `loadMs` (see src/loadTime.ts).
     banner: { js: 'var __bedrockLlamaLoad = [performance.now(), 0];' }, footer: { js: '__bedrockLlamaLoad[1] = performance.now();' },
     // ESM builds first: some packages' "main" is a UMD file whose dynamic requires a bundle cannot follow (jsonc-parser).

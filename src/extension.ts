@@ -1,19 +1,16 @@
-// Activation wires the pieces together and returns at once: nothing here loads the AWS
-// SDK; it is warmed in the background after activation so the first request is fast.
-import type * as vscode from 'vscode';
-import { registerChatCommands } from './chat/chatCommands';
-import { ChatController } from './chat/chatController';
-import { registerCommands } from './commands';
-import { isSdkRequested, loadSdk } from './core/bedrock/sdkLoader';
+// Activation does as little as possible and returns at once: it shows the status bar meter
+// and registers every command and the chat view as stubs. The rest (src/features.ts, a
+// separate file) loads on the first command or chat view, or in the background a few
+// seconds after activation together with the AWS SDK, so the first request is fast.
+import * as vscode from 'vscode';
+import { CHAT_PANEL_TYPE, CHAT_VIEW_ID } from './chat/chatIds';
+import type { ChatController } from './chat/chatController';
+import { loadFeaturesModule } from './featureLoader';
+import type { ActivationServices, Features } from './features';
 import { bundleLoadMs } from './loadTime';
 import { createLog } from './log';
-import { ActiveRequests } from './requests/activeRequests';
-import { ClientProvider } from './requests/clientProvider';
-import { readNetworkSettings } from './requests/networkSettings';
-import { Continuations } from './requests/continuations';
 import type { Services } from './services';
 import { Settings } from './settings';
-import { BudgetWarning } from './usage/budgetWarning';
 import { StatusBarMeter } from './usage/statusBarMeter';
 import { UsageStore } from './usage/usageStore';
 
@@ -21,15 +18,20 @@ import { UsageStore } from './usage/usageStore';
 export interface ExtensionApi {
   /** True once the AWS SDK has been requested (activation must not load it). */
   sdkRequested(): boolean;
+  /** True once dist/features.js has been loaded. */
+  featuresLoaded(): boolean;
   /** Time activate() took, ms. */
   activationMs: number;
   /** Time evaluating the extension bundle took before that, ms (NaN outside the bundle). */
   loadMs: number;
-  services: Services;
-  chat: ChatController;
+  /** These load the features on first use. */
+  readonly services: Services;
+  readonly chat: ChatController;
 }
 
-const SDK_WARM_DELAY_MS = 3000;
+const WARM_DELAY_MS = 3000;
+
+interface PackageJson { contributes: { commands: Array<{ command: string }> } }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
@@ -37,22 +39,52 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const settings = new Settings();
   const usage = new UsageStore(context.globalState);
   const meter = new StatusBarMeter(usage);
-  const clients = new ClientProvider({ secrets: context.secrets, globalState: context.globalState, network: readNetworkSettings });
-  const active = new ActiveRequests();
-  const continuations = new Continuations();
-  const services: Services = { settings, clients, usage, meter, budget: new BudgetWarning(usage), active, continuations, log };
-  context.subscriptions.push(log, settings, usage, meter, clients, active, continuations, ...registerCommands(services));
-  const chat = new ChatController(services, context);
-  context.subscriptions.push(chat, ...registerChatCommands(chat));
+  const base: ActivationServices = { settings, usage, meter, log };
+  context.subscriptions.push(log, settings, usage, meter);
 
-  const sdkAtActivation = isSdkRequested();
-  // Warm the SDK once the window has settled, so the first request does not pay for loading it.
-  const warm = setTimeout(() => void loadSdk().catch((err: unknown) => log.warn(`AWS SDK warm-up failed: ${String(err)}`)), SDK_WARM_DELAY_MS);
+  let features: Features | undefined;
+  const load = (): Features => {
+    if (!features) {
+      const t0 = performance.now();
+      features = loadFeaturesModule().createFeatures(base, context);
+      context.subscriptions.push(features);
+      log.info(`Loaded the commands and chat in ${(performance.now() - t0).toFixed(1)} ms`);
+    }
+    return features;
+  };
+
+  // Every command package.json declares, each loading the features on first use.
+  const ids = (context.extension.packageJSON as PackageJson).contributes.commands.map((c) => c.command);
+  for (const id of ids) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => {
+      const run = load().commands[id];
+      if (!run) throw new Error(`${id} has no handler`);
+      return run(...args);
+    }));
+  }
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, { resolveWebviewView: (view) => load().chat.resolveWebviewView(view) }),
+    vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, { deserializeWebviewPanel: (panel) => load().chat.deserializeWebviewPanel(panel) }),
+  );
+
+  // Once the window has settled: the features, then the SDK, so the first request pays for neither.
+  const warm = setTimeout(() => {
+    void Promise.resolve()
+      .then(() => load().warmSdk())
+      .catch((err: unknown) => log.warn(`Warm-up failed: ${String(err)}`));
+  }, WARM_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(warm) });
 
   const activationMs = performance.now() - started;
-  log.info(`Activated in ${activationMs.toFixed(1)} ms (AWS SDK loaded at activation: ${sdkAtActivation})`);
-  return { sdkRequested: isSdkRequested, activationMs, loadMs: bundleLoadMs(), services, chat };
+  log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    sdkRequested: () => features?.sdkRequested() ?? false,
+    featuresLoaded: () => features !== undefined,
+    activationMs,
+    loadMs: bundleLoadMs(),
+    get services() { return load().services; },
+    get chat() { return load().chat; },
+  };
 }
 
 export function deactivate(): void {}

@@ -10,7 +10,8 @@ import type { BenchContext, Section } from './types';
 const VSIX = 'bedrock-llama.vsix';
 const TARGET_VSIX_KB = 1024;
 const BUNDLES = [
-  { key: 'extension', file: 'dist/extension.js', label: 'extension bundle' },
+  { key: 'extension', file: 'dist/extension.js', label: 'extension bundle (evaluated at activation)' },
+  { key: 'features', file: 'dist/features.js', label: 'commands and chat (loaded on first use)' },
   { key: 'sdk', file: 'dist/sdk.js', label: 'SDK bundle (loaded on first request)' },
   { key: 'webview', file: 'dist/webview/chat.js', label: 'webview bundle (chat.js)' },
   { key: 'webview_css', file: 'dist/webview/chat.css', label: 'webview styles (chat.css)' },

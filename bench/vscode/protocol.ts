@@ -23,6 +23,8 @@ export interface ColdStartResult {
   /** The extension's files in the module cache after activation, e.g. `dist/extension.js`. */
   extensionFilesLoaded: string[];
   sdkLoadedAtActivation: boolean;
+  /** dist/features.js (commands, chat, client) is loaded on first use, not at activation. */
+  featuresLoadedAtActivation: boolean;
   /** Command → request body at the server, ms: the first request after activation (SDK load included), then a warm one. */
   firstRequestMs: number;
   warmRequestMs: number;

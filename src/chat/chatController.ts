@@ -20,7 +20,7 @@ import type { Services } from '../services';
 import { updateSetting } from '../settings';
 import type { ChatState, FromWebview, ToWebview } from '../shared/chatProtocol';
 import { ChatStorage } from './chatStorage';
-import { ChatPanels, ChatViewProvider, CHAT_PANEL_TYPE, CHAT_VIEW_ID, revealChatView } from './chatViews';
+import { ChatPanels, ChatViewProvider, revealChatView } from './chatViews';
 import { ChatWebview } from './chatWebview';
 import { EditorActions } from './editorActions';
 import { modelState } from './modelState';
@@ -44,6 +44,7 @@ export class ChatController implements vscode.Disposable {
   private readonly webviews = new Set<ChatWebview>();
   private readonly editors = new EditorActions();
   private readonly panels: ChatPanels;
+  private readonly view: ChatViewProvider;
   private readonly disposables: vscode.Disposable[];
   /** Images sent in this session, by turn, for Retry and Continue; they are not stored. */
   private readonly images = new Map<string, string[]>();
@@ -55,13 +56,21 @@ export class ChatController implements vscode.Disposable {
     this.history = this.storage.load();
     const connect = (webview: vscode.Webview) => this.connect(webview, context.extensionUri);
     this.panels = new ChatPanels(context.extensionUri, connect);
+    this.view = new ChatViewProvider(connect);
     this.disposables = [
       this.editors,
       this.panels,
-      vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(connect)),
-      vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, this.panels),
       services.settings.onDidChange((snapshot) => this.broadcast({ type: 'model', model: modelState(snapshot) })),
     ];
+  }
+
+  /** The side-bar view's provider and the panel serializer, registered at activation (src/extension.ts). */
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view.resolveWebviewView(view);
+  }
+
+  deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    return this.panels.deserializeWebviewPanel(panel);
   }
 
   /** `bedrockLlama.openChat`: reveals the chat; with a turn request (from Explain/Ask), runs it there. */

@@ -2,11 +2,11 @@
 // panel in the editor area that comes back after a reload. Both connect to the same
 // controller; neither keeps state of its own.
 import * as vscode from 'vscode';
+import { CHAT_PANEL_TYPE, CHAT_VIEW_ID } from './chatIds';
 import type { ChatWebview } from './chatWebview';
 import { webviewOptions } from './chatHtml';
 
-export const CHAT_VIEW_ID = 'bedrockLlama.chatView';
-export const CHAT_PANEL_TYPE = 'bedrockLlama.chatPanel';
+export { CHAT_PANEL_TYPE, CHAT_VIEW_ID } from './chatIds';
 
 export type Connect = (webview: vscode.Webview) => ChatWebview;
 

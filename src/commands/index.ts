@@ -1,5 +1,4 @@
-// Every command, one hop from its id to its code.
-import * as vscode from 'vscode';
+// Every editor command, one hop from its id to its code.
 import type { Services } from '../services';
 import { clearApiKey, setApiKey } from './apiKey';
 import { showConnection } from './connectionInfo';
@@ -25,6 +24,8 @@ const COMMANDS: Record<string, CommandFactory> = {
   'bedrockLlama.showConnection': showConnection,
 };
 
-export function registerCommands(services: Services): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, factory]) => vscode.commands.registerCommand(id, factory(services)));
+export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;
+
+export function editorCommands(services: Services): CommandHandlers {
+  return Object.fromEntries(Object.entries(COMMANDS).map(([id, factory]) => [id, factory(services)]));
 }

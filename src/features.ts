@@ -1,0 +1,45 @@
+// Everything behind the commands and the chat: the Bedrock client, the request flow, the
+// editor streaming and the chat controller. The build emits it as dist/features.js, which
+// activation does not evaluate (see src/featureLoader.ts): it is loaded by the first
+// command or chat view, or in the background a few seconds after activation.
+import type * as vscode from 'vscode';
+import { chatCommands } from './chat/chatCommands';
+import { ChatController } from './chat/chatController';
+import { editorCommands, type CommandHandlers } from './commands';
+import { isSdkRequested, loadSdk } from './core/bedrock/sdkLoader';
+import { ActiveRequests } from './requests/activeRequests';
+import { ClientProvider } from './requests/clientProvider';
+import { Continuations } from './requests/continuations';
+import { readNetworkSettings } from './requests/networkSettings';
+import type { Services } from './services';
+import { BudgetWarning } from './usage/budgetWarning';
+
+/** What activation creates itself: the settings, the usage store and meter, the log. */
+export type ActivationServices = Pick<Services, 'settings' | 'usage' | 'meter' | 'log'>;
+
+export interface Features extends vscode.Disposable {
+  services: Services;
+  chat: ChatController;
+  /** Every command's handler, by id. */
+  commands: CommandHandlers;
+  /** Loads the AWS SDK ahead of the first request. */
+  warmSdk(): Promise<void>;
+  sdkRequested(): boolean;
+}
+
+export function createFeatures(base: ActivationServices, context: vscode.ExtensionContext): Features {
+  const clients = new ClientProvider({ secrets: context.secrets, globalState: context.globalState, network: readNetworkSettings });
+  const active = new ActiveRequests();
+  const continuations = new Continuations();
+  const services: Services = { ...base, clients, budget: new BudgetWarning(base.usage), active, continuations };
+  const chat = new ChatController(services, context);
+  const owned: vscode.Disposable[] = [clients, active, continuations, chat];
+  return {
+    services,
+    chat,
+    commands: { ...editorCommands(services), ...chatCommands(chat) },
+    warmSdk: () => loadSdk().then(() => undefined),
+    sdkRequested: isSdkRequested,
+    dispose: () => { for (const d of owned) d.dispose(); },
+  };
+}

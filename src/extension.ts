@@ -9,6 +9,7 @@ import { loadFeaturesModule } from './featureLoader';
 import type { ActivationServices, Features } from './features';
 import { bundleLoadMs } from './loadTime';
 import { createLog } from './log';
+import { ApiKeyStore } from './requests/apiKeyStore';
 import type { Services } from './services';
 import { Settings } from './settings';
 import { StatusBarMeter } from './usage/statusBarMeter';
@@ -40,13 +41,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const usage = new UsageStore(context.globalState);
   const meter = new StatusBarMeter(usage);
   const base: ActivationServices = { settings, usage, meter, log };
-  context.subscriptions.push(log, settings, usage, meter);
+  // Read now: the secret-storage round trip (to the browser, in VS Code for the web) is then
+  // over before the first request, which waits for it.
+  const apiKey = new ApiKeyStore(context.secrets);
+  context.subscriptions.push(log, settings, usage, meter, apiKey);
 
   let features: Features | undefined;
   const load = (): Features => {
     if (!features) {
       const t0 = performance.now();
-      features = loadFeaturesModule().createFeatures(base, context);
+      features = loadFeaturesModule().createFeatures(base, context, apiKey);
       context.subscriptions.push(features);
       log.info(`Loaded the commands and chat in ${(performance.now() - t0).toFixed(1)} ms`);
     }

@@ -8,6 +8,7 @@ import { ChatController } from './chat/chatController';
 import { editorCommands, type CommandHandlers } from './commands';
 import { isSdkRequested, loadSdk } from './core/bedrock/sdkLoader';
 import { ActiveRequests } from './requests/activeRequests';
+import type { ApiKeyStore } from './requests/apiKeyStore';
 import { ClientProvider } from './requests/clientProvider';
 import { Continuations } from './requests/continuations';
 import { readNetworkSettings } from './requests/networkSettings';
@@ -27,8 +28,9 @@ export interface Features extends vscode.Disposable {
   sdkRequested(): boolean;
 }
 
-export function createFeatures(base: ActivationServices, context: vscode.ExtensionContext): Features {
-  const clients = new ClientProvider({ secrets: context.secrets, globalState: context.globalState, network: readNetworkSettings });
+/** @param apiKey created at activation, so the secret-storage read is done before the first request needs it */
+export function createFeatures(base: ActivationServices, context: vscode.ExtensionContext, apiKey: ApiKeyStore): Features {
+  const clients = new ClientProvider({ apiKey, globalState: context.globalState, network: readNetworkSettings });
   const active = new ActiveRequests();
   const continuations = new Continuations();
   const services: Services = { ...base, clients, budget: new BudgetWarning(base.usage), active, continuations };

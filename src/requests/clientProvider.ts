@@ -18,6 +18,8 @@ export interface ClientProviderInputs {
   globalState?: MementoLike;
   /** VS Code's `http.*` proxy settings, read per request. Without it: only HTTPS_PROXY/NO_PROXY. */
   network?: () => ProxySettings;
+  /** The key store, when it was created (and its read started) earlier; else one over `secrets`. */
+  apiKey?: ApiKeyStore;
 }
 
 /** Connect timeout per attempt: a connection that does not open in this time is retried. */
@@ -30,7 +32,7 @@ export class ClientProvider {
   private client: LlamaBedrockClient | undefined;
 
   constructor(private readonly inputs: ClientProviderInputs = {}) {
-    this.apiKey = new ApiKeyStore(inputs.secrets);
+    this.apiKey = inputs.apiKey ?? new ApiKeyStore(inputs.secrets);
     this.profiles = new StoredProfileMemory(inputs.globalState);
   }
 

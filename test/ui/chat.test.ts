@@ -26,6 +26,16 @@ async function send(frame: Frame, text: string): Promise<void> {
   await input.press('Enter');
 }
 
+/**
+ * New Chat, then wait for its round trip to finish: the transcript empty and the input focused
+ * (the extension's last message for it), so what is typed next goes to the new conversation.
+ */
+async function newChat(frame: Frame): Promise<void> {
+  await frame.locator('button[aria-label="New Chat"]').click();
+  await frame.locator('.transcript .empty').waitFor();
+  await frame.waitForFunction((sel) => document.activeElement?.matches(sel) === true, INPUT, { timeout: 10_000 });
+}
+
 function lastTurn(frame: Frame): Locator {
   return frame.locator('article.turn').last();
 }
@@ -169,8 +179,7 @@ describe('chat', function () {
   it('starts a new chat and reopens the earlier one from history', async () => {
     const frame = await openChat();
     const before = await frame.locator('article.turn').count();
-    await frame.locator('button[aria-label="New Chat"]').click();
-    await frame.locator('.transcript .empty').waitFor();
+    await newChat(frame);
     await frame.locator('button[aria-label="Chat History"]').click();
     const items = frame.locator('#chat-history .history-item');
     assert.ok((await items.count()) >= 1);
@@ -206,7 +215,7 @@ describe('chat', function () {
     const wb = workbench();
     server.enqueue(textResponse('Kept after reload.', { chunks: 2 }));
     let frame = await openChat();
-    await frame.locator('button[aria-label="New Chat"]').click();
+    await newChat(frame);
     await send(frame, 'Remember me');
     await answered(frame);
     // Reload the way a user does, so VS Code flushes its storage as it would on any reload.
@@ -215,8 +224,7 @@ describe('chat', function () {
     await wb.waitForStatusBarText(/^Llama .* tok/, 30_000); // the extension is active again
     frame = await openChat();
     await frame.locator('article.turn', { hasText: 'Kept after reload.' }).waitFor({ timeout: 15_000 });
-    await frame.locator('button[aria-label="New Chat"]').click();
-    await frame.locator('.transcript .empty').waitFor();
+    await newChat(frame);
     await frame.locator('button[aria-label="Chat History"]').click();
     await frame.locator('#chat-history .history-item', { hasText: 'Remember me' }).locator('.history-open').click();
     await frame.locator('article.turn', { hasText: 'Kept after reload.' }).waitFor({ timeout: 10_000 });
@@ -247,7 +255,7 @@ describe('chat', function () {
     for (let i = 0; i < words.length; i += 3) chunks.push({ text: words.slice(i, i + 3).join(''), tokens: 4 });
     server.enqueue({ type: 'response', chunks, chunkDelayMs: 2 });
     const frame = await openChat();
-    await frame.locator('button[aria-label="New Chat"]').click();
+    await newChat(frame);
     await frame.evaluate(() => performance.clearMeasures('chat-render'));
     await send(frame, 'Walk me through all the steps');
     await answered(frame, 80_000);

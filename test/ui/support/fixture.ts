@@ -42,6 +42,8 @@ let sandbox: Sandbox | undefined;
 let current: Workbench | undefined;
 let bedrock: BedrockTestServer | undefined;
 let anyFailed = false;
+/** The chat webview's console warnings and errors, and uncaught errors, since the last test began. */
+let webviewConsole: string[] = [];
 
 export function configureFixture(o: FixtureOptions): void {
   options = o;
@@ -89,6 +91,14 @@ export async function startFixture(): Promise<Workbench> {
   if (options.vsix) installVsix(options.codeServer, sandbox, options.vsix);
   const server = await startCodeServer(options.codeServer, sandbox);
   const page = await (await launchBrowser()).newPage();
+  page.on('console', (msg) => {
+    const text = msg.text();
+    // VS Code's own notice about its webview host frame is not ours.
+    if ((msg.type() === 'error' || msg.type() === 'warning') && /webview|Llama chat/.test(`${msg.location().url} ${text}`) && !/can escape its sandboxing/.test(text)) {
+      webviewConsole.push(`${msg.type()}: ${text.slice(0, 500)}`);
+    }
+  });
+  page.on('pageerror', (err) => webviewConsole.push(`uncaught: ${err.message.slice(0, 500)}`));
   const payload: Array<[string, string]> | undefined = options.vsix ? undefined : [['extensionDevelopmentPath', remoteUri(server, ROOT)]];
   await page.goto(workbenchUrl(server, sandbox, payload));
   current = new Workbench(page, SCREENSHOTS);
@@ -118,7 +128,13 @@ export const mochaHooks = {
       anyFailed = true;
       const file = await current?.screenshot(`FAILED ${test.fullTitle()}`).catch(() => undefined);
       if (file) console.log(`      screenshot: ${path.relative(ROOT, file)}`);
+      // What reached the local Bedrock server, and what the webview complained about: a request
+      // never sent, one that hung, and one that failed look alike in a screenshot.
+      const requests = bedrock?.requests.map((r) => `#${r.id} ${r.outcome} after ${r.chunksSent} chunk(s)`) ?? [];
+      console.log(`      requests at the local server during the test: ${requests.join('; ') || 'none'}`);
+      for (const line of webviewConsole.slice(-20)) console.log(`      webview ${line}`);
     }
+    webviewConsole = [];
     bedrock?.reset();
     await current?.dismiss(); // leave no dialog or palette open for the next test
   },

@@ -11,12 +11,12 @@ export class AnswerView {
   readonly element = h('div', { class: 'answer markdown' });
   private readonly stable = h('div', { class: 'answer-stable' });
   private readonly tail = h('div', { class: 'answer-tail' });
-  private markdown: IncrementalMarkdown<DocumentFragment>;
+  private markdown: IncrementalMarkdown;
   private text = '';
   private rendered = '';
 
   constructor(private readonly render: RenderMarkdown) {
-    this.markdown = new IncrementalMarkdown(render.fragment);
+    this.markdown = new IncrementalMarkdown(render);
     this.element.append(this.stable, this.tail);
   }
 
@@ -40,15 +40,15 @@ export class AnswerView {
     const update = this.markdown.update(this.text);
     if (update.reset) this.stable.replaceChildren();
     // Sanitized by the renderer (markdown.ts).
-    if (update.finished) this.stable.append(update.finished);
-    this.tail.replaceChildren(update.tail);
+    if (update.finished) this.stable.insertAdjacentHTML('beforeend', update.finished);
+    this.tail.innerHTML = update.tail;
     this.rendered = this.text;
     performance.measure('chat-render', MARK);
     performance.clearMarks(MARK);
   }
 
   private restart(): void {
-    this.markdown = new IncrementalMarkdown(this.render.fragment);
+    this.markdown = new IncrementalMarkdown(this.render);
     this.stable.replaceChildren();
     this.tail.replaceChildren();
     this.text = '';

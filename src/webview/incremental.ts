@@ -3,6 +3,7 @@
 // is finished at a blank line outside a fenced code block when the next line cannot
 // continue it (not indented, not a list item), so rendering the pieces one by one gives
 // the same HTML as rendering the whole answer. The scan only looks at new lines.
+import type { RenderMarkdown } from './markdown';
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
@@ -49,27 +50,26 @@ export class BlockSplitter {
   }
 }
 
-/** @typeParam T what a piece renders to: HTML, or DOM nodes (the webview). */
-export interface RenderUpdate<T = string> {
+export interface RenderUpdate {
   /** The earlier pieces are void: drop them before appending `finished`. */
   reset: boolean;
-  /** Blocks finished since the last update, to append once; undefined when none. */
-  finished: T | undefined;
-  /** The open block(s) at the end, to replace the previous tail. */
-  tail: T;
+  /** HTML of blocks finished since the last update, to append once. */
+  finished: string;
+  /** HTML of the open block(s) at the end, to replace the previous tail. */
+  tail: string;
 }
 
-export class IncrementalMarkdown<T = string> {
+export class IncrementalMarkdown {
   private readonly splitter = new BlockSplitter();
   private done = 0;
 
-  constructor(private readonly render: (markdown: string) => T) {}
+  constructor(private readonly render: RenderMarkdown) {}
 
-  update(text: string): RenderUpdate<T> {
+  update(text: string): RenderUpdate {
     const boundary = this.splitter.advance(text);
     const reset = boundary < this.done;
     if (reset) this.done = 0;
-    let finished: T | undefined;
+    let finished = '';
     if (boundary > this.done) {
       finished = this.render(text.slice(this.done, boundary));
       this.done = boundary;

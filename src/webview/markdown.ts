@@ -5,11 +5,7 @@ import createDOMPurify, { type WindowLike } from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import { highlightCode } from './highlight';
 
-/** Markdown to sanitized HTML; `fragment` gives the same as DOM nodes, ready to insert. */
-export interface RenderMarkdown {
-  (markdown: string): string;
-  fragment(markdown: string): DocumentFragment;
-}
+export type RenderMarkdown = (markdown: string) => string;
 
 const PURIFY = {
   FORBID_TAGS: ['style', 'img', 'form', 'input', 'textarea', 'select', 'iframe', 'object', 'embed'],
@@ -41,21 +37,7 @@ export function createMarkdownRenderer(win: WindowLike): RenderMarkdown {
     return md.validateLink(src) ? `<a href="${escape(src)}">${alt}</a>` : alt;
   };
 
-  const html = (markdown: string): string => purify.sanitize(md.render(markdown), PURIFY);
-  // Per streamed chunk: parsed once into inert template content (nothing runs or loads there)
-  // and sanitized in place, instead of DOMPurify parsing into a new document, serializing,
-  // and the caller parsing that string again.
-  const doc = win.document as Document;
-  const template = doc.createElement('template');
-  const fragment = (markdown: string): DocumentFragment => {
-    template.innerHTML = `<div>${md.render(markdown)}</div>`;
-    const root = template.content.firstElementChild as Element;
-    purify.sanitize(root, { ...PURIFY, IN_PLACE: true });
-    const out = doc.createDocumentFragment();
-    out.append(...root.childNodes);
-    return out;
-  };
-  return Object.assign(html, { fragment });
+  return (markdown) => purify.sanitize(md.render(markdown), PURIFY);
 }
 
 function toolbar(lang: string): string {

@@ -538,7 +538,9 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       const chunk = plan[i];
       if (script.chunksPerSecond && i > 0) {
         pacedFrom ??= performance.now();
-        await wait(pacedFrom + (i * 1000) / script.chunksPerSecond - performance.now(), exchange);
+        const due = pacedFrom + (i * 1000) / script.chunksPerSecond;
+        // Timers may fire up to a millisecond early: never send ahead of the schedule.
+        for (let left = due - performance.now(); left > 0; left = due - performance.now()) await wait(left, exchange);
       } else {
         await wait(chunk.delayMs, exchange);
       }

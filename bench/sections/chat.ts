@@ -14,7 +14,7 @@ import { ROOT } from '../lib/child';
 import type { SectionResult } from '../lib/report';
 import { median, p95 } from '../lib/stats';
 import { startVscodeHost } from '../lib/vscodeHost';
-import type { ChunkTimes } from '../webview/driver';
+import type { BenchDriver, ChunkTimes } from '../webview/driver';
 import type { BenchContext, Section } from './types';
 
 const MEASURED = 100;
@@ -67,7 +67,7 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
     await cdp?.send('Profiler.enable');
     await cdp?.send('Profiler.setSamplingInterval', { interval: 100 });
     await cdp?.send('Profiler.start');
-    ext = await frame.evaluate(([c, m]) => (window as unknown as { bedrockLlamaBench: { extension(c: string[], m: number): Promise<ChunkTimes> } }).bedrockLlamaBench.extension(c, m), [chunks.slice(1), MEASURED] as const);
+    ext = await frame.evaluate(([c, m]) => (window as unknown as { bedrockLlamaBench: BenchDriver }).bedrockLlamaBench.extension(c, m), [chunks.slice(1), MEASURED] as const);
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       const file = path.join(ROOT, 'test-results', 'chat-render.cpuprofile');
@@ -77,7 +77,7 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
     }
     const rendered = await frame.locator('article.turn .answer').last().innerText();
     if (!rendered.includes('export function step182')) throw new Error('the webview did not render the whole answer');
-    base = await frame.evaluate(([c, m]) => (window as unknown as { bedrockLlamaBench: { baseline(c: string[], m: number): Promise<ChunkTimes> } }).bedrockLlamaBench.baseline(c, m), [chunks, MEASURED] as const);
+    base = await frame.evaluate(([c, m]) => (window as unknown as { bedrockLlamaBench: BenchDriver }).bedrockLlamaBench.baseline(c, m), [chunks, MEASURED] as const);
     await wb.screenshot('bench-chat');
   } finally {
     await host.stop();
@@ -87,7 +87,7 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
 
 async function waitForDelta(frame: Frame): Promise<void> {
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    if (await frame.evaluate(() => (window as unknown as { bedrockLlamaBench: { ids(): unknown } }).bedrockLlamaBench.ids() !== undefined)) return;
+    if (await frame.evaluate(() => (window as unknown as { bedrockLlamaBench: BenchDriver }).bedrockLlamaBench.ids() !== undefined)) return;
   }
   throw new Error('the chat never received the first chunk');
 }

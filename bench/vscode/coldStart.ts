@@ -5,9 +5,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { BenchServer } from '../lib/server';
-import type { ColdStartResult } from './protocol';
-
-const epochNow = (): number => performance.timeOrigin + performance.now();
+import { epochNow, type ColdStartResult } from './protocol';
 
 async function activation(extension: vscode.Extension<ExtensionApi>): Promise<Pick<ColdStartResult, 'loadMs' | 'activateBodyMs' | 'extensionFilesLoaded' | 'sdkLoadedAtActivation' | 'featuresLoadedAtActivation'>> {
   const api = await extension.activate();

@@ -7,12 +7,9 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ResponseScript } from '../../test/server/bedrockServer';
 import type { BenchServer } from '../lib/server';
-import type { EditorPlan, EditorResult, StreamRun } from './protocol';
+import { epochNow, type EditorPlan, type EditorResult, type StreamRun } from './protocol';
 
-const EXTENSION_ID = 'bedrock-llama.bedrock-llama';
 const SOURCE = ['def total(items):', '    return sum(item.price for item in items)', '', 'print(total([]))', ''].join('\n');
-
-const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /** `tokens` one-token chunks ("w0 w1 …", a line break every 25 words), paced at `rate` chunks/s. */
 function answer(tokens: number, rate: number): ResponseScript {
@@ -98,10 +95,7 @@ async function editRoundTrips(editor: vscode.TextEditor): Promise<number[]> {
   return times;
 }
 
-export async function measureEditorStreaming(server: BenchServer, plan: EditorPlan, progress: (line: string) => void): Promise<EditorResult> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
-  const api = await extension.activate();
+export async function measureEditorStreaming(api: ExtensionApi, server: BenchServer, plan: EditorPlan, progress: (line: string) => void): Promise<EditorResult> {
   // Python: line comments from a declarative language extension, and no language server competing for the CPU.
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content: SOURCE });
   const editor = await vscode.window.showTextDocument(doc);

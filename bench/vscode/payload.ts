@@ -7,29 +7,25 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import { extension } from '../../test/integration/support/extension';
 import { startServer, type BenchServer } from '../lib/server';
 import { measureColdStart } from './coldStart';
 import { measureEditorStreaming } from './editorStreaming';
 import type { PayloadPlan, PayloadResult } from './protocol';
 
-const EXTENSION_ID = 'bedrock-llama.bedrock-llama';
-
 export async function run(): Promise<void> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   const plan = JSON.parse(fs.readFileSync(process.env.BEDROCK_LLAMA_BENCH_PLAN ?? '', 'utf8')) as PayloadPlan;
   const result: PayloadResult = { vscodeVersion: `${vscode.version} (${vscode.env.appName})` };
   let server: BenchServer | undefined;
   const progress = (line: string) => fs.appendFileSync(`${plan.resultsFile}.log`, `${new Date().toISOString()} ${line}\n`);
   try {
-    if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this extension host`);
-    const cold = plan.tasks.includes('coldStart') ? await measureColdStart.activation(extension) : undefined;
-    const api = await extension.activate();
+    const cold = plan.tasks.includes('coldStart') ? await measureColdStart.activation(extension()) : undefined;
+    const api = await extension().activate();
     progress('activated');
     server = await startServer(fork(path.join(__dirname, 'serverChild.js'), ['--report'], { stdio: 'ignore' }));
     await vscode.workspace.getConfiguration('bedrockLlama').update('endpoint', server.url, vscode.ConfigurationTarget.Global);
     if (cold) result.coldStart = { ...cold, ...(await measureColdStart.firstRequest(api, server)) };
-    if (plan.tasks.includes('editor')) result.editor = await measureEditorStreaming(server, plan.editor, progress);
+    if (plan.tasks.includes('editor')) result.editor = await measureEditorStreaming(api, server, plan.editor, progress);
   } catch (err) {
     result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
   } finally {

@@ -1,5 +1,8 @@
 // What the bench process asks of the extension-host payload, and what it gets back.
 
+/** The clock both the payload and the server process report in: epoch ms, sub-ms precision. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
 export interface EditorPlan {
   /** Tokens of the streamed answer (one token per chunk). */
   tokens: number;

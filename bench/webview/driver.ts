@@ -79,4 +79,12 @@ function baseline(chunks: string[], measure: number): Promise<ChunkTimes> {
   });
 }
 
-(window as unknown as Record<string, unknown>).bedrockLlamaBench = { extension, baseline, ids: () => ids };
+/** What the driver adds to the webview's window, for bench/sections/chat.ts. */
+export interface BenchDriver {
+  extension(chunks: string[], measure: number): Promise<ChunkTimes>;
+  baseline(chunks: string[], measure: number): Promise<ChunkTimes>;
+  ids(): DeltaIds | undefined;
+}
+
+const driver: BenchDriver = { extension, baseline, ids: () => ids };
+(window as unknown as { bedrockLlamaBench: BenchDriver }).bedrockLlamaBench = driver;

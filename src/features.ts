@@ -11,6 +11,7 @@ import { ActiveRequests } from './requests/activeRequests';
 import type { ApiKeyStore } from './requests/apiKeyStore';
 import { ClientProvider } from './requests/clientProvider';
 import { Continuations } from './requests/continuations';
+import { warnAboutIgnoredWorkspaceSettings } from './requests/ignoredSettingsWarning';
 import { readNetworkSettings } from './requests/networkSettings';
 import type { Services } from './services';
 import { BudgetWarning } from './usage/budgetWarning';
@@ -35,11 +36,11 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   const continuations = new Continuations();
   const services: Services = { ...base, clients, budget: new BudgetWarning(base.usage), active, continuations };
   const chat = new ChatController(services, context);
-  const owned: vscode.Disposable[] = [clients, active, continuations, chat];
+  const owned: vscode.Disposable[] = [clients, active, continuations, chat, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
   return {
     services,
     chat,
-    commands: { ...editorCommands(services), ...chatCommands(chat) },
+    commands: { ...editorCommands(services, chat), ...chatCommands(chat) },
     warmSdk: () => loadSdk().then(() => undefined),
     sdkRequested: isSdkRequested,
     dispose: () => { for (const d of owned) d.dispose(); },

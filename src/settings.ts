@@ -1,11 +1,13 @@
 // The only reader of `bedrockLlama.*` settings: a typed, validated snapshot and a change event.
 import * as vscode from 'vscode';
-import { SETTINGS_SCHEMA, validateSettings, type LlamaConfig, type SettingError } from './core/settingsSchema';
+import { SECTION, validateSettings, type ValidationResult } from './core/settingsSchema';
+import { readRawSettings } from './core/settingsScope';
 
-const SECTION = 'bedrockLlama';
-const KEYS = Object.keys(SETTINGS_SCHEMA).map((full) => full.slice(SECTION.length + 1));
-
-export type SettingsSnapshot = { ok: true; config: LlamaConfig } | { ok: false; errors: SettingError[] };
+/**
+ * `ignoredWorkspaceKeys`: full keys of user-only settings (endpoint, profile, region, pricing,
+ * budgetUsd) that a workspace or workspace folder sets; those values were not used.
+ */
+export type SettingsSnapshot = ValidationResult & { ignoredWorkspaceKeys: string[] };
 
 export class Settings implements vscode.Disposable {
   private snapshot: SettingsSnapshot;
@@ -34,10 +36,8 @@ export class Settings implements vscode.Disposable {
 }
 
 function read(): SettingsSnapshot {
-  const section = vscode.workspace.getConfiguration(SECTION);
-  const raw: Record<string, unknown> = {};
-  for (const key of KEYS) raw[`${SECTION}.${key}`] = section.get(key);
-  return validateSettings(raw);
+  const { raw, ignoredWorkspaceKeys } = readRawSettings(vscode.workspace.getConfiguration(SECTION));
+  return { ...validateSettings(raw), ignoredWorkspaceKeys };
 }
 
 /** Writes one setting in the user's global settings (e.g. the model picked in Select Model…). */

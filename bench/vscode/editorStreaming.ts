@@ -64,7 +64,7 @@ function naiveRun(api: ExtensionApi, editor: vscode.TextEditor): () => Promise<u
     const settings = api.services.settings.current;
     if (!settings.ok) throw new Error(`invalid settings: ${settings.errors.map((e) => e.message).join('; ')}`);
     const client = await api.services.clients.get(settings.config);
-    const body = { prompt: 'Summarize: def total(items)', temperature: 0.5, top_p: 0.9, max_gen_len: 4096 };
+    const body = { prompt: 'Summarize: def total(items)', temperature: 0.5, top_p: 0.9, max_gen_len: 2048 };
     let offset = 0;
     let first = true;
     for await (const event of client.stream({ modelId: settings.config.model.invokeId, body })) {

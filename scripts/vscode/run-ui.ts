@@ -49,7 +49,7 @@ async function main(): Promise<boolean> {
   configureFixture({ codeServer, vsix });
   fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
 
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, reporter: 'spec', rootHooks: mochaHooks, grep });
+  const mocha = new Mocha({ ui: 'bdd', forbidOnly: true, forbidPending: true, timeout: 60_000, reporter: 'spec', rootHooks: mochaHooks, grep });
   for (const file of testFiles()) mocha.addFile(file);
   const started = Date.now();
   const stats = await new Promise<{ passes: number; failures: number }>((resolve) => {

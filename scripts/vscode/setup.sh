@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what running the extension in a real VS Code needs on a fresh Debian machine:
-# Debian packages (code-server's native modules, ripgrep, Chromium) and code-server 4.100.3
+# Debian packages (code-server's native modules, ripgrep, Chromium, openssl for the TLS proxy tests) and code-server 4.100.3
 # (VS Code 1.100.3, the newest that runs on Node 20), cached between runs.
 # Prints the code-server executable path on its last line.
 set -euo pipefail
@@ -9,7 +9,7 @@ CODE_SERVER_VERSION=4.100.3
 CACHE_DIR="${BEDROCK_LLAMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bedrock-llama}"
 INSTALL_DIR="$CACHE_DIR/code-server-$CODE_SERVER_VERSION"
 BIN="$INSTALL_DIR/node_modules/.bin/code-server"
-DEB_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium)
+DEB_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium openssl)
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do

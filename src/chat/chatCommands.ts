@@ -4,8 +4,7 @@ import type { ChatController } from './chatController';
 
 export function chatCommands(chat: ChatController): CommandHandlers {
   return {
-    // Also the way Explain Selection and Ask About Selection… hand a turn to the chat.
-    'bedrockLlama.openChat': (request?: unknown) => chat.openChat(request),
+    'bedrockLlama.openChat': () => chat.openChat(),
     'bedrockLlama.openChatPanel': () => chat.openPanel(),
     'bedrockLlama.newChat': () => chat.newChat(),
   };

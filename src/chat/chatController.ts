@@ -2,20 +2,24 @@
 // (side bar and panel alike). Webviews send intents; the controller changes the model,
 // runs requests through the shared request flow and sends the views what changed:
 // whole state on `ready` and structural changes, a turn when its status changes, and
-// streamed text as deltas. One request at a time, stoppable by id, by Stop Generating
-// or by Escape (it is registered in `services.active` by runModelRequest).
+// streamed text as deltas. One request at a time; the controller owns it (its
+// AbortController), stoppable by the webview's Stop and Escape (by id) and by Stop
+// Generating. Outcomes are shown in the turn itself, with the actions of the failure's kind.
 import * as vscode from 'vscode';
 import {
-  addTurn, appendAnswer, failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
+  failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
   type Conversation, type EditorTurnRequest, type ErrorAction, type Turn,
 } from '../core/chat/conversation';
-import { errorActions } from '../core/chat/errorActions';
-import type { ChatHistory } from '../core/chat/history';
+import { chatErrorActions } from '../core/chat/errorActions';
+import { droppedNotice, type ChatHistory } from '../core/chat/history';
 import { conversationToMarkdown } from '../core/chat/markdownExport';
 import { isEditorTurnRequest } from '../core/chat/validate';
 import { CATALOG } from '../core/catalog';
 import type { Attachment } from '../core/prompt';
-import { runModelRequest, type RequestOutcome } from '../requests/modelRequest';
+import { redact } from '../core/bedrock/redact';
+import { StopRequest, type Metered, type RequestOutcome } from '../core/request/outcome';
+import { runRequestAction, settingsMessage } from '../requests/errorMessages';
+import { runModelRequest } from '../requests/modelRequest';
 import type { Services } from '../services';
 import { updateSetting } from '../settings';
 import type { ChatState, FromWebview, ToWebview } from '../shared/chatProtocol';
@@ -25,13 +29,11 @@ import { ChatWebview } from './chatWebview';
 import { EditorActions } from './editorActions';
 import { modelState } from './modelState';
 
-/** The request in flight. */
+/** The request in flight: the controller owns its AbortController from the start. */
 interface Flight {
   requestId: string;
   turnId: string;
-  controller?: AbortController;
-  /** Stop was asked for, maybe before the request had its controller. */
-  stopped: boolean;
+  controller: AbortController;
   done?: Promise<void>;
 }
 
@@ -50,6 +52,8 @@ export class ChatController implements vscode.Disposable {
   private readonly images = new Map<string, string[]>();
   private flight: Flight | undefined;
   private pending: Attachment | undefined;
+  /** The AWS profile of each failed turn in this session, for Sign In (not stored with the history). */
+  private readonly failures = new Map<string, string | undefined>();
 
   constructor(private readonly services: Services, context: vscode.ExtensionContext) {
     this.storage = new ChatStorage(context.workspaceState, services.log);
@@ -73,15 +77,9 @@ export class ChatController implements vscode.Disposable {
     return this.panels.deserializeWebviewPanel(panel);
   }
 
-  /** `bedrockLlama.openChat`: reveals the chat; with a turn request (from Explain/Ask), runs it there. */
-  openChat(request?: unknown): Promise<void> {
-    if (isEditorTurnRequest(request)) return this.startTurnFromEditor(request);
-    if (request !== undefined) {
-      this.services.log.warn('bedrockLlama.openChat: ignored an argument that is not a turn request (wrong shape, or code over the size limit)');
-      void vscode.window.showWarningMessage('Llama: the chat could not take that request (is the code over 2 MB?).');
-    }
+  /** `bedrockLlama.openChat`: reveals the chat. */
+  openChat(): void {
     this.reveal();
-    return Promise.resolve();
   }
 
   /** The open conversation (read by tests and the benchmark; change it only through the controller). */
@@ -105,10 +103,15 @@ export class ChatController implements vscode.Disposable {
    * has ended (any way). A request still in flight is stopped first: the user asked anew.
    */
   async startTurnFromEditor(request: EditorTurnRequest): Promise<void> {
+    if (!isEditorTurnRequest(request)) {
+      void vscode.window.showWarningMessage('Llama: the chat could not take that code (is it over 2 MB?).');
+      return;
+    }
     this.reveal();
     await this.stopFlight();
     const conversation = this.history.active;
-    const turn = addTurn(conversation, { text: request.displayText, task: request.task, attachment: request.attachment });
+    const turn = this.history.addTurn(conversation, { text: request.displayText, task: request.task, attachment: request.attachment });
+    this.reportDropped();
     await this.begin(conversation, turn, `ext-${newId()}`);
   }
 
@@ -131,7 +134,7 @@ export class ChatController implements vscode.Disposable {
       case 'send':
         return this.send(msg.requestId, msg.text, msg.images, from);
       case 'cancel':
-        if (this.flight?.requestId === msg.requestId) this.abort(this.flight);
+        if (this.flight?.requestId === msg.requestId) this.flight.controller.abort(new StopRequest('user'));
         return;
       case 'continue':
       case 'retry':
@@ -173,7 +176,7 @@ export class ChatController implements vscode.Disposable {
         if (!this.editors.openLink(msg.href)) this.services.log.warn(`Chat: did not open a link with an unsupported scheme: ${msg.href.slice(0, 100)}`);
         return;
       case 'runAction':
-        return this.runAction(msg.action);
+        return this.runAction(msg.action, msg.turnId);
       default: {
         const _exhaustive: never = msg;
         return _exhaustive;
@@ -186,7 +189,8 @@ export class ChatController implements vscode.Disposable {
     const message = text.trim() || (images.length ? 'What is in this image?' : '');
     if (!message) return;
     const conversation = this.history.active;
-    const turn = addTurn(conversation, { text: message, task: { kind: 'chat', message }, attachment: this.pending, images: images.length });
+    const turn = this.history.addTurn(conversation, { text: message, task: { kind: 'chat', message }, attachment: this.pending, images: images.length });
+    this.reportDropped();
     if (images.length) this.keepImages(turn.id, images);
     this.setPending(undefined);
     void this.begin(conversation, turn, requestId);
@@ -210,7 +214,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Runs a round of `turn` (already set streaming) as the one request in flight. */
   private begin(conversation: Conversation, turn: Turn, requestId: string): Promise<void> {
-    const flight: Flight = { requestId, turnId: turn.id, stopped: false };
+    const flight: Flight = { requestId, turnId: turn.id, controller: new AbortController() };
     this.flight = flight;
     this.postTurn(conversation, turn);
     this.broadcast({ type: 'busy', busy: { requestId, turnId: turn.id } });
@@ -218,12 +222,13 @@ export class ChatController implements vscode.Disposable {
     flight.done = this.run(conversation, turn, flight)
       .catch((err: unknown) => {
         this.services.log.error(`Chat request ${requestId} failed unexpectedly: ${String(err)}`);
-        failRound(turn, { message: `The request failed: ${err instanceof Error ? err.message : String(err)}`, actions: ['showLog'] });
+        failRound(turn, { message: redact(`The request failed: ${err instanceof Error ? err.message : String(err)}`), actions: ['showLog'] });
       })
       .finally(() => {
         this.flight = undefined;
         this.postTurn(conversation, turn);
         this.broadcast({ type: 'busy' });
+        this.reportDropped();
         this.storage.save(this.history);
       });
     return flight.done;
@@ -231,64 +236,53 @@ export class ChatController implements vscode.Disposable {
 
   private async run(conversation: Conversation, turn: Turn, flight: Flight): Promise<void> {
     const snapshot = this.services.settings.current;
-    if (!snapshot.ok) {
-      return failRound(turn, { message: `${snapshot.errors[0].message}. Nothing was sent.`, actions: ['openSettings'] });
-    }
     const images = this.images.get(turn.id) ?? [];
-    if (images.length > 0 && !snapshot.config.model.vision) {
+    if (snapshot.ok && images.length > 0 && !snapshot.config.model.vision) {
       return failRound(turn, {
         message: `${snapshot.config.modelId} does not accept images. Pick Llama 3.2 11B or 90B Vision Instruct, or send the message without the image.`,
         actions: ['selectModel'],
       });
     }
+    // The chat shows progress, Stop and errors itself.
     const outcome = await runModelRequest(this.services, {
-      title: 'Answering in the chat',
       prompt: images.length ? { ...promptFor(conversation, turn), images: images.length } : promptFor(conversation, turn),
       images: images.length ? images : undefined,
-      sink: {
-        text: (delta) => {
-          appendAnswer(turn, delta);
-          this.broadcast({ type: 'delta', conversationId: conversation.id, turnId: turn.id, text: delta });
-        },
+    }, { kind: 'chat' }, flight.controller, {
+      text: (delta) => {
+        this.history.appendAnswer(conversation, turn, delta);
+        this.broadcast({ type: 'delta', conversationId: conversation.id, turnId: turn.id, text: delta });
       },
-      onStart: (controller) => {
-        flight.controller = controller;
-        if (flight.stopped) controller.abort();
-      },
-      retry: () => this.resume(conversation, turn.id, `ext-${newId()}`, 'retry'),
-      // The chat shows progress, Stop and errors itself.
-      progress: 'window',
-      notifyErrors: false,
     });
     this.settle(turn, outcome);
   }
 
   private settle(turn: Turn, outcome: RequestOutcome): void {
-    if (outcome.ok) {
-      const { result, config } = outcome;
-      finishRound(turn, { stopReason: result.stopReason, usage: result.usage, costUsd: outcome.costUsd, modelId: config.modelId });
-    } else if (outcome.error?.kind === 'aborted') {
-      stopRound(turn);
-    } else if (outcome.error) {
-      failRound(turn, { message: outcome.error.userMessage, actions: errorActions(outcome.error.kind) });
-    } else {
-      // The settings were valid, so the prompt could not be built (the notification says why).
-      failRound(turn, {
-        message: 'The message was not sent: it does not fit this model\'s context window (the notification says more). Shorten it, or pick a model with a larger window.',
-        actions: ['selectModel', 'showLog'],
-      });
+    switch (outcome.kind) {
+      case 'ok':
+        return finishRound(turn, { stopReason: outcome.stopReason, usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId });
+      case 'stopped':
+        if (outcome.meter) addEstimate(turn, outcome.meter, outcome.configModelId);
+        return stopRound(turn);
+      case 'failed':
+        if (outcome.meter) addEstimate(turn, outcome.meter, outcome.configModelId);
+        // Messages are redacted where they are made; this is the last exit before history and exports.
+        this.failures.set(turn.id, outcome.failure.profile);
+        return failRound(turn, { message: redact(outcome.failure.message), actions: chatErrorActions(outcome.failure) });
+      case 'invalidSettings':
+        return failRound(turn, { message: settingsMessage(outcome.errors), actions: ['openSettings'] });
+      case 'promptTooLong':
+        return failRound(turn, { message: outcome.message, actions: ['selectModel', 'openSettings'] });
+      default: {
+        const _exhaustive: never = outcome;
+        return _exhaustive;
+      }
     }
-  }
-
-  private abort(flight: Flight): void {
-    flight.stopped = true;
-    flight.controller?.abort();
   }
 
   private async stopFlight(): Promise<void> {
     const flight = this.flight;
     if (!flight) return;
-    this.abort(flight);
+    flight.controller.abort(new StopRequest('replaced'));
     await flight.done;
   }
 
@@ -311,22 +305,11 @@ export class ChatController implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: false });
   }
 
-  private runAction(action: ErrorAction): void {
-    switch (action) {
-      case 'selectModel':
-        void vscode.commands.executeCommand('bedrockLlama.selectModel');
-        return;
-      case 'openSettings':
-        void vscode.commands.executeCommand('workbench.action.openSettings', 'bedrockLlama');
-        return;
-      case 'showLog':
-        this.services.log.show(true);
-        return;
-      default: {
-        const _exhaustive: never = action;
-        return _exhaustive;
-      }
-    }
+  /** A failed turn's action button: the same actions as the notifications (Sign In then offers Retry of that turn). */
+  private runAction(action: ErrorAction, turnId: string | undefined): void {
+    const conversation = this.history.active;
+    const retry = turnId ? () => this.resume(conversation, turnId, `ext-${newId()}`, 'retry') : undefined;
+    runRequestAction(action, this.services.log, { retry, profile: turnId ? this.failures.get(turnId) : undefined });
   }
 
   private setPending(attachment: Attachment | undefined): void {
@@ -339,6 +322,15 @@ export class ChatController implements vscode.Disposable {
     if (this.flight) state.busy = { requestId: this.flight.requestId, turnId: this.flight.turnId };
     if (this.pending) state.pending = this.pending;
     return state;
+  }
+
+  /** Tells every view when the history caps removed older content: the whole state, and a notice that says what went. */
+  private reportDropped(): void {
+    const dropped = this.history.takeDropped();
+    if (dropped.length === 0) return;
+    this.broadcast({ type: 'state', state: this.state() });
+    const notice = droppedNotice(dropped);
+    if (notice) this.broadcast({ type: 'notice', message: notice });
   }
 
   /** Something other than a turn changed (open, new, rename, delete): every view gets the whole state. */
@@ -357,8 +349,22 @@ export class ChatController implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.flight) this.abort(this.flight);
+    this.flight?.controller.abort(new StopRequest('user'));
     this.storage.save(this.history);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A stopped or failed round's estimated usage: counted on the turn, marked as an estimate. */
+function addEstimate(turn: Turn, meter: Metered, modelId: string): void {
+  const first = turn.usage === undefined;
+  turn.usage = {
+    inputTokens: (turn.usage?.inputTokens ?? 0) + meter.usage.inputTokens,
+    outputTokens: (turn.usage?.outputTokens ?? 0) + meter.usage.outputTokens,
+  };
+  const cost = first ? meter.costUsd : turn.costUsd === undefined || meter.costUsd === undefined ? undefined : turn.costUsd + meter.costUsd;
+  if (cost === undefined) delete turn.costUsd;
+  else turn.costUsd = cost;
+  turn.estimated = true;
+  turn.modelId ??= modelId;
 }

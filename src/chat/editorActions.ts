@@ -16,12 +16,31 @@ export class EditorActions implements vscode.Disposable {
     if (e) this.last = e;
   });
 
-  /** The editor the user last worked in, if it is still open. */
+  /** The editor the user last worked in, if it is still visible (attachments read it). */
   editor(): vscode.TextEditor | undefined {
-    const visible = vscode.window.visibleTextEditors;
     if (vscode.window.activeTextEditor) return vscode.window.activeTextEditor;
-    if (this.last && visible.includes(this.last)) return this.last;
-    return visible[0];
+    if (this.last && vscode.window.visibleTextEditors.includes(this.last)) return this.last;
+    return undefined;
+  }
+
+  /**
+   * Where Insert and Replace go: the editor the user last worked in — shown again, with its
+   * selection, when the chat panel covers it — else the one the user picks.
+   */
+  private async target(): Promise<vscode.TextEditor | undefined> {
+    const current = this.editor();
+    if (current) return current;
+    const last = this.last;
+    if (last && !last.document.isClosed) {
+      return vscode.window.showTextDocument(last.document, { viewColumn: last.viewColumn, selection: last.selection, preserveFocus: false });
+    }
+    const docs = vscode.workspace.textDocuments.filter((d) => !d.isClosed && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled'));
+    if (docs.length === 0) return undefined;
+    const pick = await vscode.window.showQuickPick(
+      docs.map((d) => ({ label: vscode.workspace.asRelativePath(d.uri), doc: d })),
+      { title: 'Llama: Insert the code into which file?', placeHolder: 'The code goes at the cursor of the file you pick' },
+    );
+    return pick ? vscode.window.showTextDocument(pick.doc, { preserveFocus: false }) : undefined;
   }
 
   attachment(source: 'selection' | 'file'): Outcome<Attachment> {
@@ -37,9 +56,9 @@ export class EditorActions implements vscode.Disposable {
     return { ok: true, value: attachment };
   }
 
-  /** Inserts at the cursor, or replaces the selection, in the last editor; then focuses it. */
+  /** Inserts at the cursor, or replaces the selection, in the editor the user last worked in; then focuses it. */
   async insert(code: string, replace: boolean): Promise<Outcome<void>> {
-    const editor = this.editor();
+    const editor = await this.target();
     if (!editor) return { ok: false, notice: 'Open a file to insert the code into.' };
     const done = await editor.edit((b) => (replace ? b.replace(editor.selection, code) : b.insert(editor.selection.active, code)));
     if (!done) return { ok: false, notice: 'The editor did not accept the edit (is it read-only?).' };

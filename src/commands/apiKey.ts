@@ -2,10 +2,10 @@
 // logs); the client provider builds a bearer-auth client for the next request.
 import * as vscode from 'vscode';
 import { apiKeyProblem, normalizeApiKey } from '../core/bedrock/authSource';
-import type { Services } from '../services';
+import type { CommandContext } from './context';
 
 /** @param key given by tests; else asked for in a password box. Resolves true when a key was stored. */
-export function setApiKey(services: Services) {
+export function setApiKey({ services }: CommandContext) {
   return async (key?: unknown): Promise<boolean> => {
     const text = typeof key === 'string'
       ? key
@@ -31,7 +31,7 @@ export function setApiKey(services: Services) {
 }
 
 /** Resolves true when a key was removed. */
-export function clearApiKey(services: Services) {
+export function clearApiKey({ services }: CommandContext) {
   return async (): Promise<boolean> => {
     const had = services.clients.apiKey.current !== undefined;
     await services.clients.apiKey.clear();

@@ -4,17 +4,17 @@
 import * as vscode from 'vscode';
 import { connectionInfoLines, type InfoLine } from '../core/connectionInfo';
 import { memoryKey, plannedInvokeId } from '../core/profileFallback';
-import { showSettingsErrors } from '../requests/errorMessages';
-import type { Services } from '../services';
+import { notifySettingsErrors } from '../requests/errorMessages';
+import type { CommandContext } from './context';
 
 const ICONS: Record<string, string> = { Region: 'globe', Credentials: 'key', Endpoint: 'server', Proxy: 'plug', Model: 'hubot' };
 
 /** Resolves with the lines shown (for tests); the quick pick itself is not awaited. */
-export function showConnection(services: Services) {
+export function showConnection({ services }: CommandContext) {
   return async (): Promise<InfoLine[] | undefined> => {
     const snapshot = services.settings.current;
     if (!snapshot.ok) {
-      showSettingsErrors(snapshot.errors);
+      notifySettingsErrors(snapshot.errors, services.log);
       return undefined;
     }
     const config = snapshot.config;

@@ -3,20 +3,20 @@
 import * as vscode from 'vscode';
 import type { ChatTask, EditorTurnRequest } from '../core/chat/conversation';
 import { codeAroundCursor, looksBinary, type CodeContext } from '../editor/codeContext';
-import type { Services } from '../services';
+import type { CommandContext } from './context';
 
-export function explainSelection(_services: Services) {
+export function explainSelection({ chat }: CommandContext) {
   return async (): Promise<void> => {
     const editor = requireEditor();
     if (!editor) return;
     const context = await codeAroundCursor(editor);
     if (!checkContext(context)) return;
-    await answer(context, { kind: 'explain' }, `Explain: ${where(context)}`);
+    await chat.startTurnFromEditor(turnRequest(context, { kind: 'explain' }, `Explain: ${where(context)}`));
   };
 }
 
 /** @param question given by callers that already have it (tests, the chat); else asked for in an input box. */
-export function askAboutSelection(_services: Services) {
+export function askAboutSelection({ chat }: CommandContext) {
   return async (question?: unknown): Promise<void> => {
     const editor = requireEditor();
     if (!editor) return;
@@ -30,14 +30,13 @@ export function askAboutSelection(_services: Services) {
       validateInput: (v) => (v.trim() ? undefined : 'Type a question, or press Escape to cancel.'),
     });
     if (!text?.trim()) return;
-    await answer(context, { kind: 'ask', question: text.trim() }, text.trim());
+    await chat.startTurnFromEditor(turnRequest(context, { kind: 'ask', question: text.trim() }, text.trim()));
   };
 }
 
-async function answer(context: CodeContext, task: ChatTask, displayText: string): Promise<void> {
-  // The chat shows the turn with the code as a chip, streams the answer and takes follow-ups.
-  const request: EditorTurnRequest = { task, attachment: context.attachment, displayText };
-  await vscode.commands.executeCommand('bedrockLlama.openChat', request);
+/** The chat shows the turn with the code as a chip, streams the answer and takes follow-ups. */
+function turnRequest(context: CodeContext, task: ChatTask, displayText: string): EditorTurnRequest {
+  return { task, attachment: context.attachment, displayText };
 }
 
 function requireEditor(): vscode.TextEditor | undefined {

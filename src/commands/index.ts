@@ -1,14 +1,17 @@
-// Every editor command, one hop from its id to its code.
+// Every editor command, one hop from its id to its code. Each factory gets the same
+// CommandContext (services and the chat).
+import type { ChatController } from '../chat/chatController';
 import type { Services } from '../services';
 import { clearApiKey, setApiKey } from './apiKey';
 import { showConnection } from './connectionInfo';
+import type { CommandContext } from './context';
 import { askAboutSelection, explainSelection } from './explainAndAsk';
 import { cancel, continueGeneration } from './generationControl';
 import { selectModel } from './selectModel';
 import { summarizeSelection } from './summarizeSelection';
 import { resetUsage, showUsage } from './usage';
 
-type CommandFactory = (services: Services) => (...args: unknown[]) => unknown;
+type CommandFactory = (context: CommandContext) => (...args: never[]) => unknown;
 
 const COMMANDS: Record<string, CommandFactory> = {
   'bedrockLlama.explainSelection': explainSelection,
@@ -26,6 +29,7 @@ const COMMANDS: Record<string, CommandFactory> = {
 
 export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;
 
-export function editorCommands(services: Services): CommandHandlers {
-  return Object.fromEntries(Object.entries(COMMANDS).map(([id, factory]) => [id, factory(services)]));
+export function editorCommands(services: Services, chat: ChatController): CommandHandlers {
+  const context: CommandContext = { services, chat };
+  return Object.fromEntries(Object.entries(COMMANDS).map(([id, factory]) => [id, factory(context) as (...args: unknown[]) => unknown]));
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { CATALOG, resolveModel, type ModelInfo } from '../core/catalog';
 import { priceFor } from '../core/pricing';
-import type { Services } from '../services';
+import type { CommandContext } from './context';
 import { updateSetting } from '../settings';
 
 interface ModelItem extends vscode.QuickPickItem {
@@ -11,7 +11,7 @@ interface ModelItem extends vscode.QuickPickItem {
 }
 
 /** @param modelId given by callers that already know it (tests); else picked from the list. */
-export function selectModel(services: Services) {
+export function selectModel({ services }: CommandContext) {
   return async (modelId?: unknown): Promise<void> => {
     if (typeof modelId === 'string') return write(modelId);
     const snapshot = services.settings.current;

@@ -1,15 +1,14 @@
 // Summarize Selection Inline: a comment block streams in above the selection, indented
 // like its first line; the selection itself is never changed; one undo removes it all.
 import * as vscode from 'vscode';
-import { CommentStreamFormatter } from '../core/editing/commentStream';
 import { commentStyleFor, indentOf } from '../core/editing/commentSyntax';
 import { attachmentFor, looksBinary } from '../editor/codeContext';
-import { EditorStream } from '../editor/editorStream';
+import { InlineSummary } from '../editor/inlineSummary';
 import { languageComments } from '../editor/languageComments';
-import type { Services } from '../services';
-import { streamRounds } from './streamRounds';
+import { SummaryBlock } from '../editor/summaryBlock';
+import type { CommandContext } from './context';
 
-export function summarizeSelection(services: Services) {
+export function summarizeSelection({ services }: CommandContext) {
   return async (): Promise<void> => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.selection.isEmpty) {
@@ -27,18 +26,17 @@ export function summarizeSelection(services: Services) {
       return;
     }
     const firstLine = doc.lineAt(editor.selection.start.line);
-    const style = commentStyleFor(doc.languageId, await languageComments(doc.languageId));
+    // Tracked from now on, before any await: edits made meanwhile move the insertion point.
+    const block = new SummaryBlock(doc, doc.offsetAt(firstLine.range.start));
+    const indent = indentOf(firstLine.text);
     const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-    const formatter = new CommentStreamFormatter(style, indentOf(firstLine.text), eol);
-    let controller: AbortController | undefined;
-    const stream = new EditorStream(editor, doc.offsetAt(firstLine.range.start), formatter.opening(), () => controller?.abort());
-    await streamRounds(services, {
-      title: 'Summarizing selection',
-      label: `the summary in ${attachment.fileName}`,
-      prompt: { task: { kind: 'summarize' }, attachment },
-      stream,
-      format: (delta) => formatter.push(delta),
-      onStart: (c) => { controller = c; },
-    });
+    let style;
+    try {
+      style = commentStyleFor(doc.languageId, await languageComments(doc.languageId));
+    } catch (err) {
+      block.dispose();
+      throw err;
+    }
+    await new InlineSummary(services, block, { style, indent, eol }, attachment).start();
   };
 }

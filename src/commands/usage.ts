@@ -3,16 +3,17 @@ import * as vscode from 'vscode';
 import { findModel } from '../core/catalog';
 import { formatCount, formatTokens, formatUsd } from '../core/pricing';
 import type { UsageTotals } from '../core/usage';
-import type { Services } from '../services';
+import type { CommandContext } from './context';
 
-export function showUsage(services: Services) {
+export function showUsage({ services }: CommandContext) {
   return async (): Promise<void> => {
     const ledger = services.usage.ledger;
     const now = new Date();
     const row = (label: string, t: UsageTotals): vscode.QuickPickItem => ({
       label,
       description: `${formatTokens(t.inputTokens + t.outputTokens)} tokens · ${cost(t)}`,
-      detail: `${formatCount(t.inputTokens)} input · ${formatCount(t.outputTokens)} output · ${t.requests} request${t.requests === 1 ? '' : 's'}`,
+      detail: `${formatCount(t.inputTokens)} input · ${formatCount(t.outputTokens)} output · ${t.requests} request${t.requests === 1 ? '' : 's'}` +
+        (t.estimatedRequests > 0 ? ` (≈ ${t.estimatedRequests} stopped or failed, estimated)` : ''),
     });
     const models = Object.entries(ledger.modelTotals()).sort((a, b) => b[1].costUsd - a[1].costUsd);
     const items: vscode.QuickPickItem[] = [
@@ -29,7 +30,7 @@ export function showUsage(services: Services) {
   };
 }
 
-export function resetUsage(services: Services) {
+export function resetUsage({ services }: CommandContext) {
   return (): void => {
     services.usage.resetSession();
     services.budget.reset();
@@ -38,6 +39,7 @@ export function resetUsage(services: Services) {
 }
 
 function cost(t: UsageTotals): string {
-  if (t.unknownCostRequests > 0) return `${formatUsd(t.costUsd)} + ${t.unknownCostRequests} unpriced`;
-  return formatUsd(t.costUsd);
+  const approx = t.estimatedRequests > 0 ? '≈' : '';
+  if (t.unknownCostRequests > 0) return `${approx}${formatUsd(t.costUsd)} + ${t.unknownCostRequests} unpriced`;
+  return `${approx}${formatUsd(t.costUsd)}`;
 }

@@ -2,6 +2,7 @@
 // model is invoked with, each with where it comes from and the setting that changes it.
 import { describeAuthSource } from './bedrock/authSource';
 import type { ConnectionDetails } from './bedrock/client';
+import { redact } from './bedrock/redact';
 
 export interface ConnectionInfoInput {
   details: ConnectionDetails;
@@ -48,7 +49,12 @@ const SOURCE_WORDS: Record<string, string> = {
   CREDENTIALS_LOGIN: 'an aws login session',
 };
 
+/** The lines, shown in a quick pick and logged: an endpoint's user info and any other secret redacted. */
 export function connectionInfoLines(input: ConnectionInfoInput): InfoLine[] {
+  return lines(input).map((line) => ({ ...line, value: redact(line.value), detail: redact(line.detail) }));
+}
+
+function lines(input: ConnectionInfoInput): InfoLine[] {
   const { details } = input;
   const now = input.now ?? new Date();
   return [

@@ -10,6 +10,8 @@ export interface GenerationRequest {
   modelId: string;
   body: LlamaRequestBody;
   onRetry?: RetryListener;
+  /** Told once Bedrock accepted the request (HTTP 200): from then on it bills the prompt. */
+  onAccepted?: () => void;
 }
 
 /** The part of the Bedrock client this needs (LlamaBedrockClient implements it). */

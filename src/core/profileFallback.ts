@@ -25,6 +25,8 @@ export interface ProfiledRequest {
   region: string | undefined;
   body: LlamaRequestBody;
   onRetry?: RetryListener;
+  /** Told once Bedrock accepted the request (see GenerationRequest). */
+  onAccepted?: () => void;
   /** Told before the one retry with an inference profile id. */
   onFallback?: (from: string, to: string) => void;
 }
@@ -74,7 +76,7 @@ export async function generateWithProfileFallback(
   const first = plannedInvokeId(req.model, req.mode, region, memory);
   const key = memoryKey(req.model, region);
   try {
-    const result = await runGeneration(client, { modelId: first, body: req.body, onRetry: req.onRetry }, sink, signal);
+    const result = await runGeneration(client, { modelId: first, body: req.body, onRetry: req.onRetry, onAccepted: req.onAccepted }, sink, signal);
     return { result, modelId: first };
   } catch (err) {
     if (!(err instanceof BedrockLlamaError)) throw err;
@@ -84,7 +86,7 @@ export async function generateWithProfileFallback(
     const next = fallbackInvokeId(req.model, req.mode, region, first);
     if (!next) throw err;
     req.onFallback?.(first, next);
-    const result = await runGeneration(client, { modelId: next, body: req.body, onRetry: req.onRetry }, sink, signal);
+    const result = await runGeneration(client, { modelId: next, body: req.body, onRetry: req.onRetry, onAccepted: req.onAccepted }, sink, signal);
     if (key) memory.set(key, next);
     return { result, modelId: next };
   }

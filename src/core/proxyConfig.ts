@@ -3,6 +3,7 @@
 // HTTP_PROXY for http), minus NO_PROXY and `http.noProxy`. Loopback hosts never go
 // through a proxy (VS Code does the same: a proxy cannot reach this machine's localhost).
 import { BlockList, isIP } from 'node:net';
+import { redact } from './bedrock/redact';
 
 /** VS Code's `http.*` proxy settings, as plain values. */
 export interface ProxySettings {
@@ -27,14 +28,16 @@ export interface ResolvedProxy {
   authorization?: string;
 }
 
-/** A proxy setting that is not a URL: reported instead of silently going direct. */
+/** A proxy setting that is not a URL: reported instead of silently going direct. Never holds the raw value (it may carry a password). */
 export class InvalidProxyError extends Error {
   override readonly name = 'InvalidProxyError';
   constructor(
-    readonly value: string,
+    value: string,
     readonly source: ResolvedProxy['source'],
   ) {
-    super(`The proxy address "${value}" from ${source} is not a valid URL. Use the form http://proxy.example.com:8080.`);
+    // An unencoded '/', '#' or '?' in the password is the usual reason such a URL does not parse.
+    const hidden = value.includes('@') ? ' (user name and password not shown; percent-encode characters such as / # ? @ in them)' : '';
+    super(`The proxy address "${displayProxyUrl(value)}" from ${source} is not a valid URL${hidden}. Use the form http://proxy.example.com:8080.`);
   }
 }
 
@@ -62,16 +65,21 @@ export function proxyForUrl(target: string | URL, settings: ProxySettings, env: 
   };
 }
 
-/** The proxy URL without user name and password, for messages and logs. */
+/** The proxy URL without user name and password, for messages and logs, even when it does not parse. */
 export function displayProxyUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(invalid proxy URL)';
+  // Everything before the last '@' is user info, whatever the password holds ('@', '/', ':', spaces).
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  const at = url.lastIndexOf('@');
+  const bare = at < 0 ? url : scheme + url.slice(at + 1);
+  if (scheme) {
+    try {
+      const u = new URL(bare);
+      if (u.host) return `${u.protocol}//${u.host}`;
+    } catch {
+      // shown as written, without the user info
+    }
   }
+  return redact(bare);
 }
 
 function pickProxy(secure: boolean, settings: ProxySettings, env: ProxyEnv): { value: string; source: ResolvedProxy['source'] } | undefined {

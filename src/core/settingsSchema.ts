@@ -53,18 +53,31 @@ export interface SettingSchema {
   enumDescriptions?: readonly string[];
   minimum?: number;
   maximum?: number;
-  /** `machine`: never taken from workspace settings (a repository must not redirect requests or credentials). */
+  /**
+   * `machine`: user (or remote machine) settings only, never a workspace's: a repository must not
+   * decide where requests and credentials go, or what counts as spent. settingsScope.ts enforces it.
+   */
   scope?: 'application' | 'machine' | 'window' | 'resource';
   additionalProperties?: unknown;
   editPresentation?: 'multilineText';
   order: number;
 }
 
+// Maxima: every number has one, so a typo cannot become a huge or non-finite value.
+// Prices: Bedrock's dearest models cost tens of USD per 1M tokens; 10,000 leaves room for
+// custom and provisioned models while catching a price entered per token or per 1K by mistake.
+const MAX_PRICE_USD = 10_000;
+// Budget: beyond a million dollars a session budget means no budget.
+const MAX_BUDGET_USD = 1_000_000;
+// Idle timeout: Node fires a timer over 2^31-1 ms (24.8 days) at once, failing every request;
+// an hour without a byte from Bedrock is a dead connection anyway.
+const MAX_IDLE_TIMEOUT_SECONDS = 3600;
+
 const PRICE_SCHEMA = {
   type: 'object',
   properties: {
-    input: { type: 'number', minimum: 0, description: 'USD per 1M input tokens' },
-    output: { type: 'number', minimum: 0, description: 'USD per 1M output tokens' },
+    input: { type: 'number', minimum: 0, maximum: MAX_PRICE_USD, description: 'USD per 1M input tokens' },
+    output: { type: 'number', minimum: 0, maximum: MAX_PRICE_USD, description: 'USD per 1M output tokens' },
   },
   required: ['input', 'output'],
   additionalProperties: false,
@@ -92,6 +105,7 @@ export const SETTINGS_SCHEMA = {
   'bedrockLlama.region': {
     type: 'string',
     default: 'us-west-2',
+    scope: 'machine',
     description: 'AWS region of the Bedrock runtime, e.g. us-west-2. Empty: the AWS SDK\'s own resolution (AWS_REGION, the profile\'s region).',
     markdownDescription: 'AWS region of the Bedrock runtime, e.g. `us-west-2`. Empty: the AWS SDK\'s own resolution (`AWS_REGION`, the profile\'s region).',
     order: 2,
@@ -176,6 +190,7 @@ export const SETTINGS_SCHEMA = {
   'bedrockLlama.pricing': {
     type: 'object',
     default: {},
+    scope: 'machine',
     additionalProperties: PRICE_SCHEMA,
     description: 'Per-model price overrides in USD per 1M tokens, keyed by model id: { "<modelId>": { "input": 0.72, "output": 0.72 } }.',
     markdownDescription:
@@ -186,22 +201,26 @@ export const SETTINGS_SCHEMA = {
     type: 'number',
     default: 0,
     minimum: 0,
-    description: 'Warn once the session cost passes this amount in USD. 0: no budget.',
-    markdownDescription: 'Warn once the session cost passes this amount in USD. `0`: no budget.',
+    maximum: MAX_BUDGET_USD,
+    scope: 'machine',
+    description: 'Warn once the session cost passes this amount in USD, up to 1000000. 0: no budget.',
+    markdownDescription: 'Warn once the session cost passes this amount in USD, up to `1000000`. `0`: no budget.',
     order: 12,
   },
   'bedrockLlama.idleTimeoutSeconds': {
     type: 'number',
     default: 60,
     minimum: 0,
-    description: 'Stop a response when Bedrock sends nothing for this many seconds; the text so far is kept. 0: wait indefinitely.',
+    maximum: MAX_IDLE_TIMEOUT_SECONDS,
+    description: 'Stop a response when Bedrock sends nothing for this many seconds, 0 to 3600; the text so far is kept. 0: wait indefinitely.',
     markdownDescription:
-      'Stop a response when Bedrock sends nothing for this many seconds (before the first chunk or between chunks); the text received so far is kept and you can retry. `0`: wait indefinitely.',
+      'Stop a response when Bedrock sends nothing for this many seconds, `0` to `3600` (before the first chunk or between chunks); the text received so far is kept and you can retry. `0`: wait indefinitely.',
     order: 13,
   },
 } as const satisfies Record<string, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;
+type NumberKey = { [K in SettingKey]: (typeof SETTINGS_SCHEMA)[K] extends { maximum: number } ? K : never }[SettingKey];
 
 /**
  * Checks raw setting values (as read with `getConfiguration('bedrockLlama')`: short keys
@@ -214,11 +233,12 @@ export function validateSettings(raw: Record<string, unknown>): ValidationResult
     const v = raw[name] ?? raw[`${SECTION}.${name}`];
     return v === null ? undefined : v;
   };
-  // `path` points inside an object setting, e.g. `["meta.x"].input` for pricing.
-  const fail = (name: string, message: string, path = ''): undefined => {
-    errors.push({ key: `${SECTION}.${name}`, message: `${SECTION}.${name}${path} ${message}` });
+  const failWith = (name: string, message: string): undefined => {
+    errors.push({ key: `${SECTION}.${name}`, message });
     return undefined;
   };
+  // `path` points inside an object setting, e.g. `["meta.x"].input` for pricing.
+  const fail = (name: string, message: string, path = ''): undefined => failWith(name, `${SECTION}.${name}${path} ${message}`);
 
   const str = (name: string, fallback: string): string | undefined => {
     const v = read(name) ?? fallback;
@@ -229,12 +249,14 @@ export function validateSettings(raw: Record<string, unknown>): ValidationResult
     const v = read(name) ?? fallback;
     return allowed.find((a) => a === v) ?? fail(name, `must be one of ${allowed.join(', ')} (got ${show(v)})`);
   };
-  const num = (name: string, fallback: number, min: number, max?: number, whole = false): number | undefined => {
+  // Default and range come from the schema, so package.json and the validator cannot disagree.
+  const num = (key: NumberKey): number | undefined => {
+    const { default: fallback, minimum: min, maximum: max, type } = SETTINGS_SCHEMA[key];
+    const name = key.slice(SECTION.length + 1);
     const v = read(name) ?? fallback;
-    const ok = typeof v === 'number' && Number.isFinite(v) && v >= min && (max === undefined || v <= max) && (!whole || Number.isInteger(v));
-    if (ok) return v;
-    const what = whole ? 'a whole number' : 'a number';
-    return fail(name, max === undefined ? `must be ${what} ≥ ${min} (got ${show(v)})` : `must be ${whole ? `${what} ` : ''}between ${min} and ${max} (got ${show(v)})`);
+    const whole = type === 'integer';
+    if (inRange(v, min, max) && (!whole || Number.isInteger(v))) return v;
+    return fail(name, `must be ${whole ? 'a whole number ' : ''}between ${min} and ${max} (got ${show(v)})`);
   };
 
   const modelFamily = oneOf('modelFamily', MODEL_FAMILY_SETTINGS, 'auto');
@@ -255,9 +277,8 @@ export function validateSettings(raw: Record<string, unknown>): ValidationResult
     fail('region', `must be an AWS region code like us-west-2, or empty for the AWS SDK's default (got ${show(region)})`);
   }
   const endpoint = optionalStr('endpoint', '');
-  if (endpoint !== undefined && !isHttpUrl(endpoint)) {
-    fail('endpoint', `must be empty or an http(s) URL such as https://bedrock-runtime.us-west-2.amazonaws.com (got ${show(endpoint)})`);
-  }
+  const endpointError = endpoint === undefined ? undefined : endpointProblem(endpoint);
+  if (endpointError !== undefined) failWith('endpoint', endpointError);
 
   const config = {
     modelId: modelId?.trim(),
@@ -267,14 +288,14 @@ export function validateSettings(raw: Record<string, unknown>): ValidationResult
     profile: optionalStr('profile', ''),
     endpoint,
     inferenceProfile: oneOf('inferenceProfile', INFERENCE_PROFILE_MODES, 'auto'),
-    temperature: num('temperature', 0.5, 0, 1),
-    topP: num('topP', 0.9, 0, 1),
-    maxGenLen: num('maxGenLen', 512, 1, 2048, true),
+    temperature: num('bedrockLlama.temperature'),
+    topP: num('bedrockLlama.topP'),
+    maxGenLen: num('bedrockLlama.maxGenLen'),
     systemPrompt: str('systemPrompt', ''),
     responseLanguage: str('responseLanguage', '')?.trim(),
     pricing: pricing(read('pricing') ?? {}, (message, path) => fail('pricing', message, path)),
-    budgetUsd: num('budgetUsd', 0, 0),
-    idleTimeoutSeconds: num('idleTimeoutSeconds', 60, 0),
+    budgetUsd: num('bedrockLlama.budgetUsd'),
+    idleTimeoutSeconds: num('bedrockLlama.idleTimeoutSeconds'),
   };
   if (errors.length > 0) return { ok: false, errors };
   // Every field left undefined above was reported as an error, so none is here.
@@ -293,8 +314,9 @@ function pricing(v: unknown, fail: (message: string, path?: string) => undefined
       continue;
     }
     const { input, output } = entry;
-    if (!isPrice(input)) fail(`must be a number ≥ 0, in USD per 1M tokens (got ${show(input)})`, `${path}.input`);
-    if (!isPrice(output)) fail(`must be a number ≥ 0, in USD per 1M tokens (got ${show(output)})`, `${path}.output`);
+    const range = `must be a number between 0 and ${MAX_PRICE_USD}, in USD per 1M tokens`;
+    if (!isPrice(input)) fail(`${range} (got ${show(input)})`, `${path}.input`);
+    if (!isPrice(output)) fail(`${range} (got ${show(output)})`, `${path}.output`);
     if (isPrice(input) && isPrice(output)) out[id] = { input, output };
     else bad = true;
   }
@@ -302,26 +324,51 @@ function pricing(v: unknown, fail: (message: string, path?: string) => undefined
 }
 
 function isPrice(n: unknown): n is number {
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  return inRange(n, 0, MAX_PRICE_USD);
+}
+
+/**
+ * A finite number within [min, max]. Refuses strings ("0.5"), NaN and ±Infinity, and -0:
+ * nobody means it, and it turns into -Infinity when divided by.
+ */
+function inRange(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) && v >= min && v <= max;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-  } catch {
-    return false;
+/**
+ * Why `endpoint` must not be used (the whole message), or undefined. Never quotes the value:
+ * a mistyped URL may hold a secret.
+ */
+function endpointProblem(endpoint: string): string | undefined {
+  const key = `${SECTION}.endpoint`;
+  const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    return `${key} must be empty or an http(s) URL such as https://bedrock-runtime.us-west-2.amazonaws.com (the value is not shown in case it holds a secret)`;
   }
+  if (url.username !== '' || url.password !== '') {
+    return `${key} must not contain a user name or password (https://user:password@host): remove them; requests are authenticated with your AWS credentials or API key`;
+  }
+  // Every request carries the API key, or an access key id, session token and signature.
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return `${key}: http:// sends your AWS credentials and API key unencrypted; use https://, or http:// only for a loopback host (127.0.0.1, ::1, localhost)`;
+  }
+  return undefined;
+}
+
+/** `hostname` as URL gives it: IPv4 normalized (127.1 → 127.0.0.1), IPv6 in brackets. */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 /** The offending value as the user would recognise it: `5`, `"abc"`, `[]`. */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

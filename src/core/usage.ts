@@ -20,6 +20,8 @@ export interface UsageTotals {
   requests: number;
   /** Requests without a price (cost unknown, not $0). */
   unknownCostRequests: number;
+  /** Requests counted with local estimates (stopped or failed after Bedrock accepted them). */
+  estimatedRequests: number;
 }
 
 /** The persisted form (VS Code globalState). Keys: `YYYY-MM-DD`, `YYYY-MM` (local time), model id. */
@@ -35,6 +37,8 @@ export interface UsageRecord {
   usage: TokenUsage;
   /** Omitted when the model has no price. */
   costUsd?: number;
+  /** The tokens are a local estimate, not Bedrock's count. */
+  estimated?: boolean;
   at: Date;
 }
 
@@ -165,14 +169,14 @@ export function monthKey(d: Date): string {
 }
 
 function zero(): UsageTotals {
-  return { inputTokens: 0, outputTokens: 0, costUsd: 0, requests: 0, unknownCostRequests: 0 };
+  return { inputTokens: 0, outputTokens: 0, costUsd: 0, requests: 0, unknownCostRequests: 0, estimatedRequests: 0 };
 }
 
 function count(n: unknown): number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;
 }
 
-function increment({ usage, costUsd }: UsageRecord): UsageTotals {
+function increment({ usage, costUsd, estimated }: UsageRecord): UsageTotals {
   const known = typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0;
   return {
     inputTokens: count(usage.inputTokens),
@@ -180,6 +184,7 @@ function increment({ usage, costUsd }: UsageRecord): UsageTotals {
     costUsd: known ? costUsd : 0,
     requests: 1,
     unknownCostRequests: known ? 0 : 1,
+    estimatedRequests: estimated ? 1 : 0,
   };
 }
 
@@ -189,6 +194,7 @@ function addTo(target: UsageTotals, inc: UsageTotals): void {
   target.costUsd += inc.costUsd;
   target.requests += inc.requests;
   target.unknownCostRequests += inc.unknownCostRequests;
+  target.estimatedRequests += inc.estimatedRequests;
 }
 
 function addAt(map: Map<string, UsageTotals>, key: string, inc: UsageTotals): void {
@@ -254,6 +260,7 @@ function parseMap(src: unknown, into: Map<string, UsageTotals>, keyShape: RegExp
       costUsd: count(v.costUsd),
       requests: count(v.requests),
       unknownCostRequests: count(v.unknownCostRequests),
+      estimatedRequests: count(v.estimatedRequests),
     });
   }
 }

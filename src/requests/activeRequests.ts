@@ -1,51 +1,88 @@
-// Requests in flight, each with one AbortController: Stop Generating (and Escape, bound
-// through the `bedrockLlama.generating` context key) aborts them.
+// Requests in flight, each registered by the surface that owns it (its AbortController
+// stays with that surface). Stop Generating stops one request: the one streaming into the
+// active editor's document, else the chat's answer, else the latest. Escape is bound
+// (package.json) only where a summary streams into the focused document, through the
+// `bedrockLlama.streamingDocuments` context key; the chat handles its own Escape.
+//
+// The key is an object of paths, matched with `resourcePath in …`: `resource` would not do,
+// since a remote window's workbench sees a file as vscode-remote://… while the extension
+// host sees file://…, and `in` only looks up string keys of an object.
 import * as vscode from 'vscode';
+import { StopRequest } from '../core/request/outcome';
 
-export interface ActiveRequest {
-  readonly id: string;
-  readonly controller: AbortController;
-  /** Removes the request from the list; call once it settled. */
-  done(): void;
+export type RequestOwner = { kind: 'editor'; document: vscode.Uri } | { kind: 'chat' };
+
+interface Entry {
+  controller: AbortController;
+  owner: RequestOwner;
 }
 
 export class ActiveRequests implements vscode.Disposable {
-  private readonly requests = new Map<string, AbortController>();
+  private readonly entries: Entry[] = [];
   private counter = 0;
 
-  start(token?: vscode.CancellationToken): ActiveRequest {
-    const id = `r${Date.now().toString(36)}-${++this.counter}`;
-    const controller = new AbortController();
-    const sub = token?.onCancellationRequested(() => controller.abort());
-    this.requests.set(id, controller);
+  /** A short id for log lines. */
+  nextId(): string {
+    return `r${Date.now().toString(36)}-${++this.counter}`;
+  }
+
+  /** Lists the request until the returned disposable is disposed (when it settled). */
+  register(controller: AbortController, owner: RequestOwner): vscode.Disposable {
+    const entry: Entry = { controller, owner };
+    this.entries.push(entry);
     this.updateContext();
-    return {
-      id,
-      controller,
-      done: () => {
-        sub?.dispose();
-        if (this.requests.delete(id)) this.updateContext();
-      },
-    };
+    return new vscode.Disposable(() => {
+      const i = this.entries.indexOf(entry);
+      if (i >= 0) {
+        this.entries.splice(i, 1);
+        this.updateContext();
+      }
+    });
   }
 
   get size(): number {
-    return this.requests.size;
+    return this.entries.length;
   }
 
-  /** Aborts every request in flight; returns how many there were. */
-  cancelAll(): number {
-    const n = this.requests.size;
-    for (const c of this.requests.values()) c.abort();
-    return n;
+  /** Stops the request streaming into `document`; false when there is none. */
+  stopDocument(document: vscode.Uri): boolean {
+    const key = document.toString();
+    return this.stopLatest((e) => e.owner.kind === 'editor' && e.owner.document.toString() === key);
+  }
+
+  /** Stop Generating: the active editor's summary, else the chat's answer, else the latest request. */
+  stopFocused(activeDocument: vscode.Uri | undefined): boolean {
+    return (activeDocument !== undefined && this.stopDocument(activeDocument))
+      || this.stopLatest((e) => e.owner.kind === 'chat')
+      || this.stopLatest(() => true);
+  }
+
+  private stopLatest(match: (e: Entry) => boolean): boolean {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (match(e) && !e.controller.signal.aborted) {
+        e.controller.abort(new StopRequest('user'));
+        return true;
+      }
+    }
+    return false;
   }
 
   private updateContext(): void {
-    void vscode.commands.executeCommand('setContext', 'bedrockLlama.generating', this.requests.size > 0);
+    const documents: Record<string, true> = {};
+    for (const e of this.entries) if (e.owner.kind === 'editor') documents[resourcePath(e.owner.document)] = true;
+    void vscode.commands.executeCommand('setContext', 'bedrockLlama.generating', this.entries.length > 0);
+    void vscode.commands.executeCommand('setContext', 'bedrockLlama.streamingDocuments', documents);
   }
 
+  /** Deactivation: every request stops. */
   dispose(): void {
-    this.cancelAll();
-    this.requests.clear();
+    for (const e of this.entries) e.controller.abort(new StopRequest('user'));
+    this.entries.length = 0;
   }
+}
+
+/** What the workbench's `resourcePath` context key holds for a document. */
+function resourcePath(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.path;
 }

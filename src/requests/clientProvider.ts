@@ -1,12 +1,15 @@
 // One Bedrock client per connection settings, reused across requests (its connection
 // pool and its cached credentials are what make the next request fast); replaced when
 // anything it was built from changes: region, profile, endpoint, timeouts, the stored
-// API key, or VS Code's proxy settings. It also holds what the connection remembers:
-// the API key store and the inference-profile ids that worked.
+// API key, or VS Code's proxy settings. A replaced client lives on until the requests
+// that hold it have ended, so changing a setting never kills an answer mid-stream. It
+// also holds what the connection remembers: the API key store and the inference-profile
+// ids that worked.
 import type { BedrockClientOptions } from '../core/bedrock/client';
 import { LlamaBedrockClient } from '../core/bedrock/client';
 import type { ProfileMemory } from '../core/profileFallback';
 import type { ProxySettings } from '../core/proxyConfig';
+import type { ClientLease } from '../core/request/runRequest';
 import type { LlamaConfig } from '../core/settingsSchema';
 import { ApiKeyStore, type SecretStorageLike } from './apiKeyStore';
 import { StoredProfileMemory, type MementoLike } from './profileMemory';
@@ -30,6 +33,8 @@ export class ClientProvider {
   readonly profiles: ProfileMemory;
   private key = '';
   private client: LlamaBedrockClient | undefined;
+  /** Requests holding each client; a replaced client is closed when its count drops to 0. */
+  private readonly leases = new Map<LlamaBedrockClient, number>();
 
   constructor(private readonly inputs: ClientProviderInputs = {}) {
     this.apiKey = inputs.apiKey ?? new ApiKeyStore(inputs.secrets);
@@ -40,6 +45,26 @@ export class ClientProvider {
   async get(config: LlamaConfig): Promise<LlamaBedrockClient> {
     await this.apiKey.ready;
     return this.current(config);
+  }
+
+  /** The client for one request: kept open until `release()`, even if the settings change meanwhile. */
+  async lease(config: LlamaConfig): Promise<ClientLease> {
+    const client = await this.get(config);
+    this.leases.set(client, (this.leases.get(client) ?? 0) + 1);
+    let released = false;
+    return {
+      client,
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.leases.get(client) ?? 1) - 1;
+        if (left > 0) this.leases.set(client, left);
+        else {
+          this.leases.delete(client);
+          if (client !== this.client) client.dispose();
+        }
+      },
+    };
   }
 
   /** Same as `get` once the key has been read (tests, and after the first request). */
@@ -56,7 +81,7 @@ export class ClientProvider {
     // The key string stays in memory, like the key itself; it is never logged.
     const key = JSON.stringify(options);
     if (!this.client || key !== this.key) {
-      this.client?.dispose();
+      if (this.client && !this.leases.has(this.client)) this.client.dispose();
       this.client = new LlamaBedrockClient(options);
       this.key = key;
     }
@@ -64,6 +89,8 @@ export class ClientProvider {
   }
 
   dispose(): void {
+    for (const leased of this.leases.keys()) leased.dispose();
+    this.leases.clear();
     this.client?.dispose();
     this.client = undefined;
     this.apiKey.dispose();

@@ -1,17 +1,25 @@
-// The one response that stopped for length and can be continued (Continue Generating).
-// Offering it sets the `bedrockLlama.canContinue` context key for the palette.
+// The latest editor answer that can be resumed: the one that stopped for length (Continue
+// Generating, which sets the `bedrockLlama.canContinue` context key) and the one that
+// failed (Retry, also what the notification's Retry button runs). A newer offer replaces
+// an older one of its kind, which is then dropped (its owner frees what it held).
 import * as vscode from 'vscode';
 
 export interface Continuation {
   /** Shown in the prompt, e.g. "the summary in app.ts". */
   readonly label: string;
   run(): Promise<void>;
-  /** Frees what the continuation holds (editor listeners) when it is replaced without running. */
+  /** Frees what the continuation holds when it is replaced without running. */
   dispose(): void;
+}
+
+interface RetryOffer {
+  run(): void;
+  drop(): void;
 }
 
 export class Continuations implements vscode.Disposable {
   private current: Continuation | undefined;
+  private retry: RetryOffer | undefined;
 
   offer(continuation: Continuation, outputTokens: number): void {
     this.set(continuation);
@@ -33,6 +41,22 @@ export class Continuations implements vscode.Disposable {
     return true;
   }
 
+  /** Offers Retry for the latest failed editor answer; `drop` is called if it is replaced unused. */
+  offerRetry(run: () => void, drop: () => void): void {
+    const previous = this.retry;
+    this.retry = { run, drop };
+    previous?.drop();
+  }
+
+  /** Runs the latest Retry offer (the notification's button does the same); false when there is none. */
+  retryLatest(): boolean {
+    const r = this.retry;
+    if (!r) return false;
+    this.retry = undefined;
+    r.run();
+    return true;
+  }
+
   clear(): void {
     this.set(undefined);
   }
@@ -45,5 +69,8 @@ export class Continuations implements vscode.Disposable {
 
   dispose(): void {
     this.set(undefined);
+    const r = this.retry;
+    this.retry = undefined;
+    r?.drop();
   }
 }

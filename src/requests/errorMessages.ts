@@ -1,41 +1,81 @@
-// Error notifications with the action that fixes the problem. Never awaited by a request:
-// a notification must not hold a request (or a test) open.
+// How editor surfaces tell the user about an outcome: one notification with the actions
+// of src/core/request/actions.ts. The chat shows the same actions as buttons and runs them
+// through `runRequestAction`. Never awaited by a request: a notification must not hold a
+// request (or a test) open.
 import * as vscode from 'vscode';
-import { isSafeProfileName } from '../core/bedrock/credentialErrors';
-import { BedrockLlamaError } from '../core/bedrock/errors';
+import type { BedrockLlamaErrorKind } from '../core/bedrock/errors';
+import { ACTION_LABELS, actionsForFailure, PROMPT_TOO_LONG_ACTIONS, type RequestAction } from '../core/request/actions';
+import type { Failure } from '../core/request/outcome';
 import type { SettingError } from '../core/settingsSchema';
 import { signInWithSso } from './ssoSignIn';
 
-export function showSettingsErrors(errors: SettingError[]): void {
-  const first = errors[0];
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more setting problem${errors.length > 2 ? 's' : ''})` : '';
-  void vscode.window.showErrorMessage(`${first.message}${more}. Nothing was sent.`, 'Open Settings').then((pick) => {
-    if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', first.key);
+/** What Retry and Continue do on this surface; without them those actions are not offered. */
+export interface ActionHandlers {
+  retry?: () => void;
+  continue?: () => void;
+  /** The setting Open Settings shows (default: all of the extension's). */
+  settingKey?: string;
+  /** For Sign In. */
+  profile?: string;
+}
+
+export function runRequestAction(action: RequestAction, log: vscode.LogOutputChannel, handlers: ActionHandlers): void {
+  switch (action) {
+    case 'retry': return handlers.retry?.();
+    case 'continue': return handlers.continue?.();
+    case 'signIn':
+      void signInWithSso(handlers.profile, handlers.retry);
+      return;
+    case 'setApiKey':
+      void vscode.commands.executeCommand('bedrockLlama.setApiKey');
+      return;
+    case 'selectModel':
+      void vscode.commands.executeCommand('bedrockLlama.selectModel');
+      return;
+    case 'openSettings':
+      void vscode.commands.executeCommand('workbench.action.openSettings', handlers.settingKey ?? 'bedrockLlama');
+      return;
+    case 'showLog':
+      log.show(true);
+      return;
+    default: {
+      const _exhaustive: never = action;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The actions this surface can offer for a failure (Retry only with a retry handler). */
+export function failureActions(failure: Failure, handlers: ActionHandlers): RequestAction[] {
+  return actionsForFailure(failure).filter((a) => a !== 'retry' || handlers.retry !== undefined);
+}
+
+export function notify(message: string, actions: RequestAction[], log: vscode.LogOutputChannel, handlers: ActionHandlers): void {
+  void vscode.window.showErrorMessage(message, ...actions.map((a) => ACTION_LABELS[a])).then((pick) => {
+    const action = actions.find((a) => ACTION_LABELS[a] === pick);
+    if (action) runRequestAction(action, log, handlers);
   });
 }
 
-export function showRequestError(err: unknown, log: vscode.LogOutputChannel, retry?: () => void): void {
-  const error = err instanceof BedrockLlamaError ? err : undefined;
-  const message = error?.userMessage ?? `Llama request failed: ${err instanceof Error ? err.message : String(err)}`;
-  const actions: string[] = [];
-  if (retry && (error?.retryable ?? true)) actions.push('Retry');
-  if (error?.kind === 'ssoExpired' && (!error.profile || isSafeProfileName(error.profile))) actions.push('Sign In');
-  if (error && (error.kind === 'noCredentials' || (error.kind === 'expiredCredentials' && error.userMessage.includes('API key')))) actions.push('Set API Key');
-  if (error && ['modelNotFound', 'accessDenied', 'needsInferenceProfile', 'validation'].includes(error.kind)) actions.push('Select Model…');
-  if (error && ['noCredentials', 'expiredCredentials', 'ssoExpired', 'network', 'configuration'].includes(error.kind)) actions.push('Open Settings');
-  actions.push('Show Log');
-  void vscode.window.showErrorMessage(message, ...actions).then((pick) => {
-    if (pick === 'Retry') retry?.();
-    else if (pick === 'Sign In') void signInWithSso(error?.profile, retry);
-    else if (pick === 'Set API Key') void vscode.commands.executeCommand('bedrockLlama.setApiKey');
-    else if (pick === 'Select Model…') void vscode.commands.executeCommand('bedrockLlama.selectModel');
-    else if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'bedrockLlama');
-    else if (pick === 'Show Log') log.show(true);
-  });
+export function notifyFailure(failure: Failure, log: vscode.LogOutputChannel, handlers: ActionHandlers, prefix = ''): void {
+  notify(prefix + failure.message, failureActions(failure, handlers), log, { ...handlers, profile: failure.profile });
+}
+
+export function settingsMessage(errors: SettingError[]): string {
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more setting problem${errors.length > 2 ? 's' : ''})` : '';
+  return `${errors[0].message}${more}. Nothing was sent.`;
+}
+
+export function notifySettingsErrors(errors: SettingError[], log: vscode.LogOutputChannel): void {
+  notify(settingsMessage(errors), ['openSettings'], log, { settingKey: errors[0].key });
+}
+
+export function notifyPromptTooLong(message: string, log: vscode.LogOutputChannel): void {
+  notify(message, PROMPT_TOO_LONG_ACTIONS, log, {});
 }
 
 /** A few words for the marker after text that a failure cut off. */
-export function cutOffReason(kind: BedrockLlamaError['kind']): string {
+export function cutOffReason(kind: BedrockLlamaErrorKind): string {
   switch (kind) {
     case 'idleTimeout': return 'the model stopped responding';
     case 'throttled': return 'Bedrock throttled the request';

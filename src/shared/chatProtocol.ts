@@ -78,7 +78,8 @@ export type FromWebview =
   | { type: 'copy'; text: string }
   | { type: 'insertCode'; code: string; replace: boolean }
   | { type: 'openLink'; href: string }
-  | { type: 'runAction'; action: ErrorAction };
+  /** A failed turn's action (`turnId`: which turn, for Retry after Sign In); a notice's action has none. */
+  | { type: 'runAction'; action: ErrorAction; turnId?: string };
 
 type Fields<M> = Shape<Omit<M, 'type'>>;
 type Schemas<U extends { type: string }> = { [K in U['type']]: Fields<Extract<U, { type: K }>> };
@@ -136,7 +137,7 @@ const FROM_WEBVIEW: Schemas<FromWebview> = {
   copy: { text: maxLength(LIMITS.answer) },
   insertCode: { code: maxLength(LIMITS.answer), replace: isBoolean },
   openLink: { href: maxLength(8192) },
-  runAction: { action: oneOf('selectModel', 'openSettings', 'showLog') },
+  runAction: { action: oneOf('signIn', 'setApiKey', 'selectModel', 'openSettings', 'showLog'), turnId: optional(id) },
 };
 
 function parse<U extends { type: string }>(schemas: Schemas<U>, value: unknown): U | undefined {

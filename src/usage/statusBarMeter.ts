@@ -9,6 +9,8 @@ export interface LastRequest {
   modelId: string;
   usage: TokenUsage;
   costUsd: number | undefined;
+  /** Counted locally: the request was stopped or failed after Bedrock accepted it. */
+  estimated?: boolean;
   latency: LatencyFigures;
 }
 
@@ -68,12 +70,14 @@ export class StatusBarMeter implements vscode.Disposable {
     md.appendMarkdown(`**Llama on Bedrock** — this session\n\n`);
     md.appendMarkdown(`Input ${formatCount(s.inputTokens)} tok · Output ${formatCount(s.outputTokens)} tok · ${formatUsd(s.costUsd)}`);
     if (s.unknownCostRequests > 0) md.appendMarkdown(` (+${s.unknownCostRequests} request(s) without a price)`);
+    if (s.estimatedRequests > 0) md.appendMarkdown(`\n\n≈ includes ${s.estimatedRequests} stopped or failed request(s) counted with local estimates`);
     if (this.last) {
       const l = this.last;
       const ms = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v)} ms`);
-      md.appendMarkdown(`\n\n**Last request** — \`${l.modelId}\`\n\n`);
-      md.appendMarkdown(`Input ${l.usage.inputTokens} tok · Output ${l.usage.outputTokens} tok · ${formatUsd(l.costUsd)}\n\n`);
-      md.appendMarkdown(`First token ${ms(l.latency.timeToFirstTokenMs)} · Total ${ms(l.latency.totalMs)}`);
+      const approx = l.estimated ? '≈' : '';
+      md.appendMarkdown(`\n\n**Last request** — \`${l.modelId}\`${l.estimated ? ' (stopped or failed: estimated)' : ''}\n\n`);
+      md.appendMarkdown(`Input ${approx}${l.usage.inputTokens} tok · Output ${approx}${l.usage.outputTokens} tok · ${approx}${formatUsd(l.costUsd)}\n\n`);
+      if (!l.estimated) md.appendMarkdown(`First token ${ms(l.latency.timeToFirstTokenMs)} · Total ${ms(l.latency.totalMs)}`);
     }
     md.appendMarkdown(`\n\n$(graph) Click for the breakdown`);
     return md;

@@ -2,7 +2,7 @@
 // together once per animation frame, so a fast stream costs one render per frame, not
 // one per chunk. Clicks inside (code-block buttons, links, Continue/Retry) are handled
 // here by delegation, so re-rendered HTML needs no listeners of its own.
-import type { Conversation, ErrorAction, Turn } from '../core/chat/conversation';
+import { trimmedNote, type Conversation, type ErrorAction, type Turn } from '../core/chat/conversation';
 import type { Busy } from '../shared/chatProtocol';
 import { h } from './dom';
 import type { RenderMarkdown } from './markdown';
@@ -42,6 +42,9 @@ export class Transcript {
     this.views.clear();
     this.busy = busy;
     this.element.replaceChildren();
+    // Older turns removed by the history caps are not lost silently.
+    const trimmed = trimmedNote(conversation);
+    if (trimmed) this.element.append(h('div', { class: 'trimmed-note', role: 'note' }, trimmed));
     for (const turn of conversation.turns) this.add(turn).answer.flush();
     if (conversation.turns.length === 0) this.element.append(this.empty);
     this.element.scrollTop = this.element.scrollHeight;
@@ -93,7 +96,9 @@ export class Transcript {
     if (!target) return;
     const link = target.closest('.answer a[href]');
     if (link) {
+      // The webview host opens clicked links itself too (a listener on window): stop it here, so a link opens once.
       e.preventDefault();
+      e.stopPropagation();
       post({ type: 'openLink', href: link.getAttribute('href') ?? '' });
       return;
     }
@@ -107,7 +112,7 @@ export class Transcript {
       return;
     }
     const errorButton = target.closest<HTMLButtonElement>('button[data-error-action]');
-    if (errorButton) post({ type: 'runAction', action: errorButton.dataset.errorAction as ErrorAction });
+    if (errorButton) post({ type: 'runAction', action: errorButton.dataset.errorAction as ErrorAction, turnId });
   }
 
   private codeAction(button: HTMLButtonElement): void {

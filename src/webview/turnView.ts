@@ -9,6 +9,8 @@ import { h, icon, textButton } from './dom';
 import type { RenderMarkdown } from './markdown';
 
 const ACTION_LABELS: Record<ErrorAction, [string, string]> = {
+  signIn: ['Sign In', 'account'],
+  setApiKey: ['Set API Key', 'key'],
   selectModel: ['Select Model…', 'server-environment'],
   openSettings: ['Open Settings', 'settings-gear'],
   showLog: ['Show Log', 'output'],
@@ -81,8 +83,11 @@ function chip(a: Attachment): HTMLElement {
 
 function usage(t: Turn): HTMLElement {
   const u = t.usage ?? { inputTokens: 0, outputTokens: 0 };
-  const text = `${formatTokens(u.inputTokens)} in · ${formatTokens(u.outputTokens)} out · ${formatUsd(t.costUsd)}`;
-  const detail = `${u.inputTokens} input and ${u.outputTokens} output tokens, ${t.costUsd === undefined ? 'cost unknown (no price for this model)' : `$${t.costUsd.toFixed(6)}`}${t.modelId ? `, ${t.modelId}` : ''}`;
+  // ≈: a stopped or failed round was counted with local estimates, not Bedrock's counts.
+  const a = t.estimated ? '≈' : '';
+  const text = `${a}${formatTokens(u.inputTokens)} in · ${a}${formatTokens(u.outputTokens)} out · ${a}${formatUsd(t.costUsd)}`;
+  const detail = `${a}${u.inputTokens} input and ${a}${u.outputTokens} output tokens, ${t.costUsd === undefined ? 'cost unknown (no price for this model)' : `${a}$${t.costUsd.toFixed(6)}`}${t.modelId ? `, ${t.modelId}` : ''}` +
+    (t.estimated ? ' (includes a stopped or failed request, estimated)' : '');
   return h('span', { class: 'usage', title: detail, 'aria-label': detail }, text);
 }
 

@@ -123,17 +123,20 @@ describe('editor commands', function () {
       assert.equal(editor.document.getText(), after, 'nothing arrived after Stop');
     });
 
-    it('stops cleanly when the user switches to another file in the same editor group', async () => {
+    it('keeps streaming into its document when the user switches to another file in the same editor group', async () => {
       const editor = await openSource();
+      const doc = editor.document;
       select(editor, 1, 2);
-      bedrock().enqueue(textResponse(`one ${'more '.repeat(40)}end`, { chunks: 42, chunkDelayMs: 100 }));
+      bedrock().enqueue(textResponse(`one ${'more '.repeat(10)}end`, { chunks: 12, chunkDelayMs: 40 }));
       const running = vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
-      await until('the first chunk', () => editor.document.getText().includes('// one'));
+      await until('the first chunk', () => doc.getText().includes('// one'));
       const other = await vscode.workspace.openTextDocument({ content: 'other', language: 'plaintext' });
       await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.One });
       await running;
       const request = await bedrock().ended(bedrock().requests[0]);
-      assert.equal(request.clientDisconnected, true);
+      assert.equal(request.clientDisconnected, false, 'the request ran to its end');
+      assert.ok(doc.getText().includes(`  // one ${'more '.repeat(10)}end\n  const sum`), doc.getText());
+      assert.equal(other.getText(), 'other', 'nothing went into the file in front');
     });
 
     it('offers Continue after a length stop and appends the rest where the first part ended', async () => {

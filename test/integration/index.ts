@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
 function runMocha(tests: TestResult[], reporter: Mocha.ReporterConstructor | string, onTest: (title: string) => void): Promise<boolean> {
   process.setSourceMapsEnabled(true); // lets findSourceMap() read the bundles' inline maps
   // fullTrace: mocha's own stack filter would make paths relative to an arbitrary cwd.
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: TEST_TIMEOUT_MS, reporter, fullTrace: true });
+  const mocha = new Mocha({ ui: 'bdd', forbidOnly: true, forbidPending: true, grep: process.env.BEDROCK_LLAMA_TEST_GREP, color: false, timeout: TEST_TIMEOUT_MS, reporter, fullTrace: true });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
 
   return new Promise<boolean>((resolve) => {

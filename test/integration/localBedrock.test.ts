@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { textResponse, useLocalBedrock } from './support/localBedrock';
+import { TEST_API_KEYS, textResponse, useLocalBedrock } from './support/localBedrock';
 
 // Checks the harness itself: the local Bedrock server runs inside the extension host and
 // `bedrockLlama.endpoint` points at it. Feature tests use the same two lines.
@@ -13,7 +13,7 @@ describe('local Bedrock server (test harness)', () => {
     bedrock().enqueue(textResponse('Hello from the harness'));
     const res = await fetch(`${endpoint}/model/meta.llama3-3-70b-instruct-v1%3A0/invoke`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEYS[0]}` },
       body: JSON.stringify({ prompt: 'hi' }),
     });
     assert.equal(res.status, 200);

@@ -8,6 +8,18 @@ import { textResponse, useLocalBedrock } from './support/localBedrock';
 
 const config = () => vscode.workspace.getConfiguration('bedrockLlama');
 
+async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(() => true, () => false);
+}
+
 describe('settings', function () {
   this.timeout(20_000);
   const bedrock = useLocalBedrock();
@@ -49,5 +61,39 @@ describe('settings', function () {
     await summarizeOneLine();
     const prompt = (bedrock().requests[0].body as { prompt: string }).prompt;
     assert.ok(prompt.startsWith('<s>[INST] <<SYS>>\n') && prompt.endsWith(' [/INST]'), prompt);
+  });
+
+  it('ignores a workspace value for bedrockLlama.endpoint, and names it on the snapshot when VS Code passes it on', async () => {
+    const api = await activate();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the suite runs with a workspace folder open');
+    const dir = vscode.Uri.joinPath(folder.uri, '.vscode');
+    const file = vscode.Uri.joinPath(dir, 'settings.json');
+    const hadDir = await exists(dir);
+    const previous = (await exists(file)) ? await vscode.workspace.fs.readFile(file) : undefined;
+    // As a cloned repository would: the endpoint must not apply; the temperature (window
+    // scope) must, which shows the file was read before the request goes out.
+    const values = { 'bedrockLlama.endpoint': 'https://bedrock.attacker.example', 'bedrockLlama.temperature': 0.3 };
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(values, null, 2)));
+    try {
+      await until('the workspace settings to reach the extension', () => {
+        const s = api.services.settings.current;
+        return s.ok && s.config.temperature === 0.3;
+      });
+      const snapshot = api.services.settings.current;
+      assert.ok(snapshot.ok);
+      assert.equal(snapshot.config.endpoint, bedrock().url);
+      // VS Code may drop a machine-scoped workspace value itself; when it does not, the snapshot names it.
+      const passedOn = config().inspect('endpoint')?.workspaceValue !== undefined;
+      assert.deepEqual(snapshot.ignoredWorkspaceKeys, passedOn ? ['bedrockLlama.endpoint'] : []);
+      bedrock().enqueue(textResponse('Sets x.', { chunks: 1 }));
+      await summarizeOneLine();
+      assert.equal(bedrock().requests.length, 1);
+      assert.equal((bedrock().requests[0].body as { temperature: number }).temperature, 0.3);
+    } finally {
+      if (previous) await vscode.workspace.fs.writeFile(file, previous);
+      else await vscode.workspace.fs.delete(hadDir ? file : dir, { recursive: true });
+      await until('the workspace settings to be gone', () => config().inspect('temperature')?.workspaceValue !== 0.3);
+    }
   });
 });

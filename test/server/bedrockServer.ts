@@ -14,8 +14,13 @@
 //   await server.ended(request);                 // until the response is over
 //   await server.stop();
 //
-// Standalone: `npx tsx test/server/bedrockServer.ts --port 0 [--script-file scripts.json]`.
-// Signatures are not verified: any Authorization header is accepted.
+// Requests are checked as Bedrock checks them before anything is scripted: SigV4 signatures
+// (test/server/sigv4Check.ts) or Bedrock API keys against the accepted identities, then the
+// route, then the Llama body (test/server/bodyCheck.ts), each refused with AWS's error.
+// The defaults accept the throwaway keys the tests, scripts and benches use (authCheck.ts).
+//
+// Standalone: `npx tsx test/server/bedrockServer.ts --port 0 [--script-file scripts.json]
+//   [--access-key ID:SECRET[:TOKEN]]... [--api-key KEY]... [--region REGION]...`
 
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
@@ -27,6 +32,12 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { checkAuth, TEST_API_KEYS, TEST_CREDENTIALS, type AuthPolicy } from './authCheck';
+import { checkLlamaBody } from './bodyCheck';
+import type { AwsCredentials } from './sigv4Check';
+
+export { TEST_API_KEYS, TEST_CREDENTIALS } from './authCheck';
+export type { AwsCredentials } from './sigv4Check';
 
 // ---------------------------------------------------------------------------------------
 // Scripts: what the server answers
@@ -204,7 +215,7 @@ export interface RecordedRequest {
   readonly body: unknown;
   /** `performance.now()` when the request body had arrived. */
   readonly receivedAt: number;
-  /** The script that answered it. */
+  /** The script that answered it (for a refused request: the error it got). */
   script: Script | undefined;
   outcome: RequestOutcome;
   /** True when the client went away before the response was over. */
@@ -234,6 +245,12 @@ export interface BedrockTestServerOptions {
   defaultScript?: Script | ScriptHandler;
   /** Called with one line per request and response end (e.g. console.log for standalone use). */
   log?: (line: string) => void;
+  /** Access keys whose SigV4 signatures are accepted (default TEST_CREDENTIALS). */
+  credentials?: readonly AwsCredentials[];
+  /** Bedrock API keys accepted as `Authorization: Bearer <key>` (default TEST_API_KEYS). */
+  apiKeys?: readonly string[];
+  /** Regions a signature's scope may name (default: any region id; one server stands in for every regional endpoint). */
+  regions?: readonly string[];
 }
 
 // The parts of the HTTP/1.1 and HTTP/2 compatibility APIs the handler uses.
@@ -261,6 +278,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
   private readonly host: string;
   private readonly defaultScript: Script | ScriptHandler;
   private readonly log: ((line: string) => void) | undefined;
+  private readonly auth: AuthPolicy;
   private readonly queue: Script[] = [];
   private handler: ScriptHandler | undefined;
   private readonly sockets = new Set<net.Socket>();
@@ -277,6 +295,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.host = options.host ?? '127.0.0.1';
     this.defaultScript = options.defaultScript ?? echoScript;
     this.log = options.log;
+    this.auth = { credentials: options.credentials ?? TEST_CREDENTIALS, apiKeys: options.apiKeys ?? TEST_API_KEYS, regions: options.regions };
     const onRequest = (req: AnyRequest, res: AnyResponse): void => void this.handle(req, res);
     this.h1 = http.createServer(onRequest);
     this.h1.keepAliveTimeout = 60_000;
@@ -380,7 +399,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
   private async handle(req: AnyRequest, res: AnyResponse): Promise<void> {
     const raw = await readBody(req).catch(() => undefined);
     if (raw === undefined) return; // the client went away while sending
-    const record = this.record(req, raw);
+    const record = this.record(req, raw.toString('utf8'));
     const exchange: Exchange = { record, req, res, closed: new AbortController(), requestId: randomUUID() };
     this.open.add(exchange);
     res.on('close', () => {
@@ -392,8 +411,11 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.log?.(`→ #${record.id} HTTP/${record.httpVersion} ${record.method} ${record.operation ?? record.path} ${record.modelId ?? ''} auth=${record.authScheme ?? 'none'}`);
     this.emit('request', record);
     try {
-      if (!record.operation || req.method !== 'POST') {
-        await this.sendError(exchange, { type: 'httpError', errorType: 'UnknownOperationException', status: 404, message: `No route for ${req.method} ${record.path}` });
+      const refusal = await this.refusal(record, req.url ?? '', raw);
+      if (refusal) {
+        this.log?.(`! #${record.id} refused: ${refusal.errorType}: ${refusal.message}`);
+        record.script = refusal;
+        await this.sendError(exchange, refusal);
         return;
       }
       const script = await this.pickScript(record);
@@ -408,6 +430,17 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
         this.finish(exchange, 'dropped');
       }
     }
+  }
+
+  // What Bedrock refuses before a model sees the request: who sent it, where, and the body.
+  private async refusal(record: RecordedRequest, url: string, body: Buffer): Promise<HttpErrorScript | undefined> {
+    const denied = await checkAuth({ method: record.method, url, headers: record.headers, body }, this.auth);
+    if (denied) return { type: 'httpError', ...denied };
+    if (!record.operation || record.method !== 'POST') {
+      return { type: 'httpError', errorType: 'UnknownOperationException', status: 404, message: `No route for ${record.method} ${record.path}` };
+    }
+    const invalid = checkLlamaBody(record.rawBody, record.modelId ?? '');
+    return invalid === undefined ? undefined : httpError('ValidationException', invalid);
   }
 
   private record(req: AnyRequest, rawBody: string): RecordedRequest {
@@ -665,10 +698,10 @@ function endResponse(res: AnyResponse, body?: string): Promise<void> {
   return new Promise((resolve) => (res.end as (data: string | undefined, cb: () => void) => void)(body, () => resolve()));
 }
 
-async function readBody(req: AnyRequest): Promise<string> {
+async function readBody(req: AnyRequest): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of req as AsyncIterable<Buffer>) parts.push(part);
-  return Buffer.concat(parts).toString('utf8');
+  return Buffer.concat(parts); // the bytes as sent: the signature covers them
 }
 
 function safeDecode(value: string): string {
@@ -690,12 +723,34 @@ function echoScript(record: RecordedRequest): Script {
 // ---------------------------------------------------------------------------------------
 // Standalone use
 
-function parseArgs(argv: string[]): { port: number; host: string; scriptFile?: string; quiet: boolean } {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
+interface CliArgs {
+  port: number;
+  host: string;
+  scriptFile?: string;
+  quiet: boolean;
+  /** Each replaces the defaults when given at least once. */
+  credentials?: AwsCredentials[];
+  apiKeys?: string[];
+  regions?: string[];
+}
+
+function parseArgs(argv: string[]): CliArgs {
+  const values = (name: string): string[] => argv.flatMap((arg, i) => (arg === name && i + 1 < argv.length ? [argv[i + 1]] : []));
+  const some = <T>(list: T[]): T[] | undefined => (list.length > 0 ? list : undefined);
+  const credentials = values('--access-key').map((spec): AwsCredentials => {
+    const [accessKeyId, secretAccessKey, ...token] = spec.split(':');
+    if (!accessKeyId || !secretAccessKey) throw new Error(`--access-key wants ID:SECRET[:TOKEN], got '${spec}'`);
+    return { accessKeyId, secretAccessKey, sessionToken: token.length > 0 ? token.join(':') : undefined };
+  });
+  return {
+    port: Number(values('--port')[0] ?? 0),
+    host: values('--host')[0] ?? '127.0.0.1',
+    scriptFile: values('--script-file')[0],
+    quiet: argv.includes('--quiet'),
+    credentials: some(credentials),
+    apiKeys: some(values('--api-key')),
+    regions: some(values('--region')),
   };
-  return { port: Number(value('--port') ?? 0), host: value('--host') ?? '127.0.0.1', scriptFile: value('--script-file'), quiet: argv.includes('--quiet') };
 }
 
 async function main(): Promise<void> {
@@ -708,7 +763,8 @@ async function main(): Promise<void> {
     if (Array.isArray(parsed)) queue = parsed;
     else ({ queue = [], default: defaultScript } = parsed);
   }
-  const server = new BedrockTestServer({ host: args.host, defaultScript, log: args.quiet ? undefined : (line) => console.log(line) });
+  const { credentials, apiKeys, regions } = args;
+  const server = new BedrockTestServer({ host: args.host, defaultScript, log: args.quiet ? undefined : (line) => console.log(line), credentials, apiKeys, regions });
   server.enqueue(...queue);
   const { url } = await server.start(args.port);
   console.log(`Bedrock test server listening on ${url}`);

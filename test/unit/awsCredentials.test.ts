@@ -165,7 +165,7 @@ describe('AWS credentials (real SDK, local server)', () => {
   it('maps a rejected API key to a message that names where the key came from', async () => {
     server.enqueue({ type: 'httpError', errorType: 'UnrecognizedClientException', status: 403, message: 'The security token included in the request is invalid.' });
     const stored = await collect(client({ bearerToken: 'ABSKexpiredkey0123456789' }).stream(REQUEST));
-    assert.equal(stored.error?.kind, 'expiredCredentials');
+    assert.equal(stored.error?.kind, 'apiKeyRejected');
     assert.equal(stored.error?.userMessage, 'Bedrock rejected the API key stored in VS Code: it may have expired or been revoked. Run "Llama: Set Bedrock API Key" with a new key, or "Llama: Clear Bedrock API Key" to use your AWS credentials.');
     assert.doesNotMatch(`${stored.error?.userMessage} ${stored.error?.detail}`, /ABSKexpired/);
 

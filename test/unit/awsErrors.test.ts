@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { apiKeyProblem, authSourceFor, normalizeApiKey } from '../../src/core/bedrock/authSource';
 import { LlamaBedrockClient } from '../../src/core/bedrock/client';
 import { isSafeProfileName, ssoLoginCommand } from '../../src/core/bedrock/credentialErrors';
-import { redact, toBedrockLlamaError, type BedrockLlamaError } from '../../src/core/bedrock/errors';
+import { BedrockLlamaError, redact, toBedrockLlamaError } from '../../src/core/bedrock/errors';
 import { connectionInfoLines } from '../../src/core/connectionInfo';
 import { BedrockTestServer, httpError, type HttpErrorScript } from '../server/bedrockServer';
 import { collect } from './awsSupport';
@@ -135,6 +135,11 @@ describe('AWS failure messages', () => {
       assert.deepEqual(keyed.map((l) => l.detail), [
         "resolved by the AWS SDK (AWS_REGION or the profile's region)", 'sent as Authorization: Bearer', 'bedrockLlama.endpoint', 'from HTTPS_PROXY', 'sent as configured',
       ]);
+      const withUserInfo = connectionInfoLines({
+        details: { region: 'eu-west-1', endpoint: 'https://me:s3cret@vpce.example:8443', auth: { kind: 'defaultChain' }, proxy: { url: 'http://me:s3cret@proxy:3128', source: 'http.proxy' } },
+        configuredRegion: undefined, configuredEndpoint: 'https://me:s3cret@vpce.example:8443', modelId: BASE, invokeId: BASE, remembered: false,
+      });
+      assert.deepEqual(withUserInfo.map((l) => l.value).slice(2, 4), ['https://[redacted]@vpce.example:8443', 'http://[redacted]@proxy:3128']);
     });
 
     it('API key checks', () => {
@@ -154,10 +159,27 @@ describe('AWS failure messages', () => {
       assert.equal(ssoLoginCommand('my "odd" $profile'), 'aws sso login --profile "my odd profile"');
     });
 
-    it('redacts Bedrock API keys and proxy passwords', () => {
+    it('redacts Bedrock API keys and proxy user info', () => {
       const text = redact('key bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbg== and ABSKQmVkcm9ja0FQSUtleS1 via http://me:s3cret@proxy:3128');
-      assert.doesNotMatch(text, /YmVkcm9jay5h|QmVkcm9ja0FQ|s3cret/);
-      assert.match(text, /http:\/\/me:\[redacted\]@proxy:3128/);
+      assert.equal(text, 'key [api key] and [api key] via http://[redacted]@proxy:3128');
+    });
+
+    it('the redaction every error gets keeps commands, model ids and ARNs', () => {
+      const arn = 'arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/abc123';
+      const sso = toBedrockLlamaError(Object.assign(new Error('The SSO session associated with this profile has expired'), { name: 'CredentialsProviderError' }), { modelId: arn, region: 'us-west-2', profile: 'dev', partialText: '' });
+      assert.equal(sso.userMessage, 'Your AWS SSO session for profile "dev" has expired or you are not signed in. Run `aws sso login --profile dev` in a terminal, then try again.');
+      const notFound = toBedrockLlamaError(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } }), { modelId: arn, region: 'us-west-2', partialText: '' });
+      assert.equal(notFound.userMessage, `Bedrock in us-west-2 does not offer ${arn}, or the id is mistyped. Check the model id and the region.`);
+      const quoted = toBedrockLlamaError(Object.assign(new Error(`${BASE} and ${PROFILE} reject top_k`), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }), { modelId: BASE, partialText: '' });
+      assert.equal(quoted.detail, `${BASE} and ${PROFILE} reject top_k`);
+    });
+
+    it('errors never carry a secret in userMessage or detail, however they are made', () => {
+      const error = toBedrockLlamaError(Object.assign(new Error('Failed to establish a socket connection to proxies: PROXY alice:s3cret@proxy.corp:3128'), { code: 'ECONNREFUSED' }), { modelId: BASE, region: 'us-west-2', proxy: 'http://proxy.corp:3128', partialText: '' });
+      assert.equal(error.userMessage, 'The connection to Bedrock in us-west-2 through the proxy http://proxy.corp:3128 failed or was interrupted. Check the proxy (http.proxy) and your network, then try again.');
+      assert.equal(error.detail, 'Failed to establish a socket connection to proxies: PROXY [redacted]@proxy.corp:3128');
+      const direct = new BedrockLlamaError({ kind: 'unknown', retryable: false, userMessage: 'via http://me:s3cret@proxy:3128', detail: 'Authorization: Bearer ABSKQmVkcm9ja0FQSUtleS1' });
+      assert.deepEqual([direct.userMessage, direct.message, direct.detail], ['via http://[redacted]@proxy:3128', 'via http://[redacted]@proxy:3128', 'Authorization: Bearer [redacted]']);
     });
   });
 });

@@ -204,6 +204,14 @@ describe('AWS network path (real SDK, local server, local proxy)', () => {
       assert.equal(error?.userMessage, 'The proxy address "http://" from http.proxy is not a valid URL. Use the form http://proxy.example.com:8080.');
     });
 
+    it('reports an unparsable proxy URL without its password', async () => {
+      // An unencoded '/' in the password: the URL parser takes `me` for the host and `s3/cret` for the port.
+      const { error } = await collect(client({ endpoint: 'http://bedrock.test:8080', proxy: { proxy: 'http://me:s3/cret@proxy.corp:3128' } }).stream(REQUEST));
+      assert.equal(error?.kind, 'configuration');
+      assert.equal(error?.userMessage, 'The proxy address "http://proxy.corp:3128" from http.proxy is not a valid URL (user name and password not shown; percent-encode characters such as / # ? @ in them). Use the form http://proxy.example.com:8080.');
+      assert.doesNotMatch(`${error?.detail} ${String(error)}`, /s3|cret/);
+    });
+
     it('lists the proxy in the connection details without its password', async () => {
       const details = await client({ endpoint: undefined, proxy: { proxy: `http://me:s3cret@proxy.corp:3128` } }).connectionDetails();
       assert.deepEqual(details.proxy, { url: 'http://proxy.corp:3128', source: 'http.proxy' });
@@ -243,8 +251,14 @@ describe('AWS network path (real SDK, local server, local proxy)', () => {
       assert.ok(bypasses('fd00::5', 443, ['fd00::/8']));
     });
 
-    it('shows proxies without credentials', () => {
+    it('shows proxies without credentials, even when they do not parse', () => {
       assert.equal(displayProxyUrl('http://me:s3cret@proxy.corp:3128/'), 'http://proxy.corp:3128');
+      assert.equal(displayProxyUrl('http://me:p@ss w0rd@proxy.corp:3128'), 'http://proxy.corp:3128');
+      assert.equal(displayProxyUrl('http://me:pa/ss#x@proxy.corp:3128'), 'http://proxy.corp:3128');
+      assert.equal(displayProxyUrl('me:s3cret@proxy.corp:3128'), 'proxy.corp:3128');
+      assert.equal(displayProxyUrl('http://pro xy:3128'), 'http://pro xy:3128');
+      assert.throws(() => proxyForUrl('https://a.example', { proxy: 'http://me:s3/cret@proxy.corp:3128' }, noEnv), (err: Error) =>
+        err.name === 'InvalidProxyError' && !/s3|cret/.test(err.message) && !JSON.stringify(err).includes('cret'));
     });
   });
 

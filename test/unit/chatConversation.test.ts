@@ -1,12 +1,10 @@
 import { strict as assert } from 'node:assert';
 import {
   addTurn, appendAnswer, canContinue, createConversation, failRound, finishRound, promptFor, startContinue, startRetry, stopRound, titleFrom,
-  type Conversation, type Turn,
+  trimmedNote, type Conversation,
 } from '../../src/core/chat/conversation';
-import { errorActions } from '../../src/core/chat/errorActions';
-import { ChatHistory, MAX_CONVERSATIONS } from '../../src/core/chat/history';
+import { chatErrorActions } from '../../src/core/chat/errorActions';
 import { conversationToMarkdown } from '../../src/core/chat/markdownExport';
-import { deserializeHistory, serializeHistory, STORAGE_VERSION } from '../../src/core/chat/serialization';
 
 const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens });
 const code = { fileName: 'src/app.ts', languageId: 'typescript', text: 'const a = 1;\n', startLine: 3, endLine: 3 };
@@ -96,9 +94,10 @@ describe('chat conversation', () => {
   });
 
   it('offers the fix for an error beside Retry', () => {
-    assert.deepEqual(errorActions('accessDenied'), ['selectModel', 'showLog']);
-    assert.deepEqual(errorActions('ssoExpired'), ['openSettings', 'showLog']);
-    assert.deepEqual(errorActions('throttled'), ['showLog']);
+    assert.deepEqual(chatErrorActions({ kind: 'accessDenied', retryable: false }), ['selectModel', 'showLog']);
+    assert.deepEqual(chatErrorActions({ kind: 'ssoExpired', retryable: false, profile: 'dev' }), ['signIn', 'openSettings', 'showLog']);
+    assert.deepEqual(chatErrorActions({ kind: 'apiKeyRejected', retryable: false }), ['setApiKey', 'showLog']);
+    assert.deepEqual(chatErrorActions({ kind: 'throttled', retryable: true }), ['showLog']);
   });
 
   it('retries a failed first round from scratch', () => {
@@ -149,105 +148,24 @@ describe('chat conversation', () => {
     assert.deepEqual(prompt.attachment, code);
     assert.deepEqual(promptFor(createConversation(), addTurn(createConversation(), { text: 'hi', task: { kind: 'chat', message: 'hi' } })).attachment, undefined);
   });
-});
 
-describe('chat history', () => {
-  it('always has an open conversation and lists only those with turns, most recent first', () => {
-    const h = new ChatHistory();
-    assert.equal(h.list().length, 0);
-    const first = h.active;
-    addTurn(first, { text: 'first', task: { kind: 'chat', message: 'first' } }, 10);
-    const second = h.startNew();
-    assert.notEqual(second.id, first.id);
-    assert.equal(h.startNew(), second, 'a blank conversation is reused');
-    addTurn(second, { text: 'second', task: { kind: 'chat', message: 'second' } }, 20);
-    assert.deepEqual(h.list().map((i) => [i.title, i.turns]), [['second', 1], ['first', 1]]);
+  it('says how many earlier turns the history limit removed', () => {
+    const c = createConversation();
+    assert.equal(trimmedNote(c), undefined);
+    c.trimmed = 1;
+    assert.equal(trimmedNote(c), '1 earlier turn was removed to stay within the history limit.');
+    c.trimmed = 12;
+    assert.equal(trimmedNote(c), '12 earlier turns were removed to stay within the history limit.');
   });
 
-  it('reopens, renames and deletes conversations', () => {
-    const h = new ChatHistory();
-    addTurn(h.active, { text: 'keep', task: { kind: 'chat', message: 'keep' } });
-    const keep = h.active;
-    h.startNew();
-    assert.equal(h.open(keep.id), keep);
-    assert.equal(h.active, keep);
-    assert.equal(h.list().length, 1, 'the blank page left behind is dropped');
-    assert.ok(h.rename(keep.id, '  My   title '));
-    assert.equal(keep.title, 'My title');
-    assert.equal(h.rename(keep.id, '   '), false);
-    assert.equal(h.rename('nope', 'x'), false);
-    assert.ok(h.delete(keep.id));
-    assert.notEqual(h.active.id, keep.id, 'deleting the open conversation opens a blank one');
-    assert.equal(h.list().length, 0);
-    assert.equal(h.delete(keep.id), false);
-  });
-});
-
-describe('chat history serialization', () => {
-  function sample(): ChatHistory {
-    const h = new ChatHistory();
-    const c = h.active;
+  it('exports a conversation as Markdown', () => {
+    const c = createConversation();
     const t = addTurn(c, { text: 'Explain src/app.ts:3', task: { kind: 'explain' }, attachment: code, images: 1 }, 5);
     appendAnswer(t, 'It is **fine**.');
     finishRound(t, { stopReason: 'length', usage: usage(3, 4), costUsd: 0.5, modelId: 'm' });
     const t2 = addTurn(c, { text: 'more', task: { kind: 'chat', message: 'more' } }, 6);
     appendAnswer(t2, 'oops');
     failRound(t2, { message: 'Throttled. Wait.', actions: ['showLog'] });
-    h.startNew();
-    addTurn(h.active, { text: 'other', task: { kind: 'ask', question: 'other' } }, 7);
-    return h;
-  }
-
-  it('round-trips through JSON with a version field', () => {
-    const h = sample();
-    const stored = JSON.parse(JSON.stringify(serializeHistory(h)));
-    assert.equal(stored.version, STORAGE_VERSION);
-    const { history, dropped } = deserializeHistory(stored);
-    assert.deepEqual(dropped, []);
-    assert.equal(history.active.id, h.active.id);
-    assert.deepEqual(history.recent(), JSON.parse(JSON.stringify(h.recent().map(interruptedCopy))));
-  });
-
-  it('stores a turn that was streaming as stopped', () => {
-    const h = sample();
-    assert.equal(h.active.turns[0].status, 'streaming');
-    const { history } = deserializeHistory(JSON.parse(JSON.stringify(serializeHistory(h))));
-    assert.equal(history.active.turns[0].status, 'stopped');
-  });
-
-  it('starts empty on nothing stored, another version or garbage, and says why', () => {
-    assert.deepEqual(deserializeHistory(undefined).dropped, []);
-    for (const raw of [null, 42, 'x', [], { version: 99, conversations: [] }, { conversations: 'no' }]) {
-      const { history, dropped } = deserializeHistory(raw);
-      assert.equal(history.list().length, 0);
-      assert.equal(dropped.length, 1, JSON.stringify(raw));
-    }
-  });
-
-  it('drops damaged conversations and turns one by one', () => {
-    const stored = JSON.parse(JSON.stringify(serializeHistory(sample())));
-    // Most recent first: [0] is 'other', [1] the two-turn conversation.
-    stored.conversations[1].turns[0].status = 'exploded';
-    stored.conversations[0].title = 42;
-    stored.conversations.push({ id: 'x', garbage: true });
-    const { history, dropped } = deserializeHistory(stored);
-    assert.equal(history.list().length, 1);
-    assert.deepEqual(history.recent()[0].turns.map((t) => t.text), ['more']);
-    assert.equal(dropped.length, 3, dropped.join('; '));
-  });
-
-  it(`keeps at most ${MAX_CONVERSATIONS} conversations, the most recent`, () => {
-    const h = new ChatHistory();
-    for (let i = 0; i < MAX_CONVERSATIONS + 5; i++) {
-      addTurn(h.startNew(), { text: `c${i}`, task: { kind: 'chat', message: `c${i}` } }, i);
-    }
-    const stored = serializeHistory(h);
-    assert.equal(stored.conversations.length, MAX_CONVERSATIONS);
-    assert.equal(stored.conversations[0].title, `c${MAX_CONVERSATIONS + 4}`);
-  });
-
-  it('exports a conversation as Markdown', () => {
-    const c = sample().recent()[1];
     const md = conversationToMarkdown(c, new Date('2025-07-01T00:00:00Z'));
     assert.match(md, /^# Explain src\/app\.ts:3\n/);
     assert.match(md, /## You\n\n> Explain src\/app\.ts:3\n\n_1 image attached\._\n\n_src\/app\.ts:3_\n\n```typescript\nconst a = 1;\n```/);
@@ -255,7 +173,3 @@ describe('chat history serialization', () => {
     assert.match(md, /_failed: Throttled\. Wait\._/);
   });
 });
-
-function interruptedCopy(c: Conversation): Conversation {
-  return { ...c, turns: c.turns.map((t: Turn) => (t.status === 'streaming' ? { ...t, status: 'stopped' } : t)) };
-}

@@ -2,14 +2,13 @@ import { strict as assert } from 'node:assert';
 import { commentStyleFor, indentOf } from '../../src/core/editing/commentSyntax';
 import { CommentStreamFormatter } from '../../src/core/editing/commentStream';
 
-/** Builds the block the way the editor does: the opening, then each push inserted at the insertion point. */
+/** Builds the block the way the editor does: the opening, then each push inserted at the insertion point, then the flush. */
 function render(languageId: string, indent: string, deltas: string[], configured?: { lineComment?: string; blockComment?: [string, string] }): string {
   const f = new CommentStreamFormatter(commentStyleFor(languageId, configured), indent, '\n');
   const { text, insertAt } = f.opening();
   let at = insertAt;
   let doc = text;
-  for (const d of deltas) {
-    const piece = f.push(d);
+  for (const piece of [...deltas.map((d) => f.push(d)), f.flush()]) {
     doc = doc.slice(0, at) + piece + doc.slice(at);
     at += piece.length;
   }
@@ -25,6 +24,12 @@ describe('comment syntax', () => {
     assert.deepEqual(commentStyleFor('css'), { linePrefix: '', open: '/*', close: '*/' });
     assert.equal(commentStyleFor('markdown').paragraph, true);
     assert.equal(commentStyleFor('plaintext').paragraph, true);
+  });
+
+  it('ignores blank configured delimiters and trims padded ones', () => {
+    assert.equal(commentStyleFor('python', { lineComment: ' ' }).linePrefix, '# ');
+    assert.deepEqual(commentStyleFor('css', { blockComment: ['', ''] }), { linePrefix: '', open: '/*', close: '*/' });
+    assert.deepEqual(commentStyleFor('x', { blockComment: ['<!-- ', ' -->'] }), { linePrefix: '', open: '<!--', close: '-->' });
   });
 
   it('takes the indentation of a line', () => {
@@ -60,5 +65,31 @@ describe('streaming a comment block', () => {
 
   it('handles CRLF in the answer', () => {
     assert.equal(render('go', '\t', ['a\r\nb']), '\t// a\n\t// b\n');
+  });
+
+  it('starts a commented line at every line break: lone CR, CRLF split across deltas, U+2028, U+2029, NEL', () => {
+    assert.equal(render('python', '', ['a\rb']), '# a\n# b\n');
+    assert.equal(render('python', '', ['a\r', '\nb']), '# a\n# b\n');
+    assert.equal(render('python', '', ['a\u2028b\u2029c\u0085d']), '# a\n# b\n# c\n# d\n');
+  });
+
+  it('breaks up block delimiters in the answer, even split across deltas', () => {
+    assert.equal(render('css', '', ['Hides */ body {} /* x']), '/*\nHides * / body {} / * x\n*/\n');
+    assert.equal(render('css', '', ['Hides *', '/ body']), '/*\nHides * / body\n*/\n');
+    assert.equal(render('html', '', ['a --> b -- c']), '<!--\na - -> b - - c\n-->\n');
+    assert.equal(render('ocaml', '', ['(* "s" *)']), '(*\n( * ＂s＂ * )\n*)\n');
+    assert.equal(render('x', '', ['a ]] b'], { blockComment: ['--[[', ']]'] }), '--[[\na ] ] b\n]]\n');
+    assert.equal(render('x', '', ['{ a }'], { blockComment: ['{', '}'] }), '{\n｛ a ｝\n}\n');
+  });
+
+  it('keeps a line-final backslash back until the line goes on; flush() writes it so it cannot continue the comment', () => {
+    const f = new CommentStreamFormatter(commentStyleFor('c'), '', '\n');
+    assert.equal(f.push('Joins C:\\temp\\'), 'Joins C:\\temp');
+    assert.equal(f.push('\\'), '\\');
+    assert.equal(f.push('n'), '\\n');
+    assert.equal(f.push(' ends in \\'), ' ends in ');
+    assert.equal(f.flush(), '＼');
+    assert.equal(f.flush(), '');
+    assert.equal(render('c', '', ['a \\\nb']), '// a ＼\n// b\n');
   });
 });

@@ -1,5 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { SETTINGS_SCHEMA, validateSettings, type LlamaConfig } from '../../src/core/settingsSchema';
+import { SETTINGS_SCHEMA, validateSettings, type LlamaConfig, type SettingSchema } from '../../src/core/settingsSchema';
+import { readRawSettings, USER_ONLY_KEYS, type InspectedSetting } from '../../src/core/settingsScope';
+
+const NOT_A_URL =
+  'bedrockLlama.endpoint must be empty or an http(s) URL such as https://bedrock-runtime.us-west-2.amazonaws.com (the value is not shown in case it holds a secret)';
+const CLEAR_TEXT =
+  'bedrockLlama.endpoint: http:// sends your AWS credentials and API key unencrypted; use https://, or http:// only for a loopback host (127.0.0.1, ::1, localhost)';
+
+/** The numeric settings, by full key, with their schema. */
+const NUMBER_SETTINGS = Object.entries(SETTINGS_SCHEMA as Record<string, SettingSchema>).filter(([, s]) => s.type === 'number' || s.type === 'integer');
 
 function errorsOf(raw: Record<string, unknown>): string[] {
   const r = validateSettings(raw);
@@ -67,20 +76,24 @@ describe('validateSettings', () => {
       [{ maxGenLen: 0.5 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 2048 (got 0.5)'],
       [{ maxGenLen: 4096 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 2048 (got 4096)'],
       [{ maxGenLen: 0 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 2048 (got 0)'],
-      [{ budgetUsd: -1 }, 'bedrockLlama.budgetUsd must be a number ≥ 0 (got -1)'],
-      [{ idleTimeoutSeconds: Number.NaN }, 'bedrockLlama.idleTimeoutSeconds must be a number ≥ 0 (got NaN)'],
+      [{ budgetUsd: -1 }, 'bedrockLlama.budgetUsd must be between 0 and 1000000 (got -1)'],
+      [{ idleTimeoutSeconds: Number.NaN }, 'bedrockLlama.idleTimeoutSeconds must be between 0 and 3600 (got NaN)'],
       [{ inferenceProfile: 'asia' }, 'bedrockLlama.inferenceProfile must be one of auto, off, us, eu, apac, global (got "asia")'],
       [{ modelFamily: 'llama4' }, 'bedrockLlama.modelFamily must be one of auto, llama3, llama2 (got "llama4")'],
       [{ region: 'Oregon' }, 'bedrockLlama.region must be an AWS region code like us-west-2, or empty for the AWS SDK\'s default (got "Oregon")'],
-      [{ endpoint: 'ftp://example.com' }, 'bedrockLlama.endpoint must be empty or an http(s) URL such as https://bedrock-runtime.us-west-2.amazonaws.com (got "ftp://example.com")'],
-      [{ endpoint: 'localhost:4000' }, 'bedrockLlama.endpoint must be empty or an http(s) URL such as https://bedrock-runtime.us-west-2.amazonaws.com (got "localhost:4000")'],
+      [{ endpoint: 'ftp://example.com' }, `${NOT_A_URL}`],
+      [{ endpoint: 'localhost:4000' }, `${NOT_A_URL}`],
       [{ systemPrompt: 5 }, 'bedrockLlama.systemPrompt must be a string (got 5)'],
       [{ profile: false }, 'bedrockLlama.profile must be a string (got false)'],
       [{ modelId: '' }, 'bedrockLlama.modelId must not be empty: set a Bedrock model id, inference-profile id or ARN'],
       [{ modelId: 42 }, 'bedrockLlama.modelId must be a string (got 42)'],
       [{ pricing: [] }, 'bedrockLlama.pricing must be an object of model id → { "input": number, "output": number } (got [])'],
-      [{ pricing: { x: { input: -1, output: 1 } } }, 'bedrockLlama.pricing["x"].input must be a number ≥ 0, in USD per 1M tokens (got -1)'],
-      [{ pricing: { x: { input: 1 } } }, 'bedrockLlama.pricing["x"].output must be a number ≥ 0, in USD per 1M tokens (got nothing)'],
+      [{ pricing: { x: { input: -1, output: 1 } } }, 'bedrockLlama.pricing["x"].input must be a number between 0 and 10000, in USD per 1M tokens (got -1)'],
+      [{ pricing: { x: { input: 1 } } }, 'bedrockLlama.pricing["x"].output must be a number between 0 and 10000, in USD per 1M tokens (got nothing)'],
+      [{ pricing: { x: { input: 1, output: 10_001 } } }, 'bedrockLlama.pricing["x"].output must be a number between 0 and 10000, in USD per 1M tokens (got 10001)'],
+      [{ pricing: { x: { input: Infinity, output: 1 } } }, 'bedrockLlama.pricing["x"].input must be a number between 0 and 10000, in USD per 1M tokens (got Infinity)'],
+      [{ pricing: { x: { input: -0, output: 1 } } }, 'bedrockLlama.pricing["x"].input must be a number between 0 and 10000, in USD per 1M tokens (got -0)'],
+      [{ pricing: { x: { input: 1, output: '1' } } }, 'bedrockLlama.pricing["x"].output must be a number between 0 and 10000, in USD per 1M tokens (got "1")'],
       [{ pricing: { x: 2 } }, 'bedrockLlama.pricing["x"] must be { "input": number, "output": number } in USD per 1M tokens (got 2)'],
     ];
     for (const [raw, message] of cases) assert.deepEqual(errorsOf(raw), [message], JSON.stringify(raw));
@@ -91,6 +104,54 @@ describe('validateSettings', () => {
     assert.match(noFamily, /^bedrockLlama\.modelId is not usable: .*bedrockLlama\.modelFamily/);
     const [llama4] = errorsOf({ modelId: 'us.meta.llama4-scout-17b-instruct-v1:0' });
     assert.match(llama4, /^bedrockLlama\.modelId is not usable: .*Llama 4/);
+  });
+
+  it('refuses values outside the schema range, non-finite numbers, -0 and strings for every numeric setting', () => {
+    for (const [key, s] of NUMBER_SETTINGS) {
+      const { minimum: min, maximum: max } = s as Required<SettingSchema>;
+      const field = key.slice('bedrockLlama.'.length) as keyof LlamaConfig;
+      assert.deepEqual([configOf({ [key]: min })[field], configOf({ [key]: max })[field]], [min, max], key);
+      const range = `${s.type === 'integer' ? 'a whole number ' : ''}between ${min} and ${max}`;
+      for (const [bad, shown] of [[max + 1, String(max + 1)], [min - 1, String(min - 1)], [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [-0, '-0'], [String(min), `"${min}"`]] as const) {
+        assert.deepEqual(errorsOf({ [key]: bad }), [`${key} must be ${range} (got ${shown})`], `${key} = ${shown}`);
+      }
+    }
+  });
+
+  it('refuses an idle timeout past Node\'s timer limit, which would fire at once', () => {
+    const pastTimerLimit = Math.ceil((2 ** 31) / 1000);
+    assert.deepEqual(errorsOf({ idleTimeoutSeconds: pastTimerLimit }), [`bedrockLlama.idleTimeoutSeconds must be between 0 and 3600 (got ${pastTimerLimit})`]);
+    assert.equal(configOf({ idleTimeoutSeconds: 3600 }).idleTimeoutSeconds, 3600);
+  });
+
+  it('accepts prices up to 10000 USD per 1M tokens', () => {
+    assert.deepEqual(configOf({ pricing: { x: { input: 10_000, output: 0 } } }).pricing, { x: { input: 10_000, output: 0 } });
+  });
+
+  it('accepts https anywhere and plain http only for a loopback host', () => {
+    for (const endpoint of [
+      'https://bedrock-runtime.us-west-2.amazonaws.com', 'https://vpce-1.bedrock-runtime.us-west-2.vpce.amazonaws.com', 'https://10.0.0.1:8443',
+      'http://127.0.0.1:4000', 'http://127.255.0.9', 'http://127.1:8080', 'http://localhost:3000', 'http://LOCALHOST', 'http://api.localhost', 'http://[::1]:4000',
+    ]) {
+      assert.equal(configOf({ endpoint }).endpoint, endpoint, endpoint);
+    }
+    for (const endpoint of [
+      'http://bedrock-runtime.us-west-2.amazonaws.com', 'http://10.0.0.1:4000', 'http://0.0.0.0:4000', 'http://[::ffff:127.0.0.1]',
+      'http://127.0.0.1.example.com', 'http://localhost.example.com', 'http://128.0.0.1',
+    ]) {
+      assert.deepEqual(errorsOf({ endpoint }), [CLEAR_TEXT], endpoint);
+    }
+  });
+
+  it('refuses endpoints with a user name or password, and malformed ones, without repeating them', () => {
+    for (const endpoint of ['https://AKIDEXAMPLE:s3cret@bedrock.example', 'http://s3cret@127.0.0.1:4000', 'https://:s3cret@bedrock.example']) {
+      const [message] = errorsOf({ endpoint });
+      assert.match(message, /^bedrockLlama\.endpoint must not contain a user name or password/, endpoint);
+      assert.doesNotMatch(message, /s3cret|AKIDEXAMPLE/, endpoint);
+    }
+    for (const endpoint of ['s3cret', 'https://', 'https://s3cret host', 'file:///s3cret', 'javascript:s3cret']) {
+      assert.deepEqual(errorsOf({ endpoint }), [NOT_A_URL], endpoint);
+    }
   });
 
   it('reports every bad value at once, with its setting key', () => {
@@ -119,6 +180,28 @@ describe('SETTINGS_SCHEMA', () => {
     assert.equal(c.maxGenLen, 512);
   });
 
+  it('gives every number, including the prices inside pricing, a minimum and a maximum', () => {
+    assert.deepEqual(NUMBER_SETTINGS.map(([key]) => key), [
+      'bedrockLlama.temperature', 'bedrockLlama.topP', 'bedrockLlama.maxGenLen', 'bedrockLlama.budgetUsd', 'bedrockLlama.idleTimeoutSeconds',
+    ]);
+    for (const [key, s] of NUMBER_SETTINGS) {
+      assert.ok(typeof s.minimum === 'number' && typeof s.maximum === 'number' && s.minimum < s.maximum, key);
+      assert.ok(s.maximum <= 2 ** 31 / 1000, `${key}: stays far below numbers that break timers and formatting`);
+    }
+    const price = SETTINGS_SCHEMA['bedrockLlama.pricing'].additionalProperties.properties;
+    assert.deepEqual([price.input.minimum, price.input.maximum, price.output.minimum, price.output.maximum], [0, 10_000, 0, 10_000]);
+    assert.deepEqual([SETTINGS_SCHEMA['bedrockLlama.budgetUsd'].maximum, SETTINGS_SCHEMA['bedrockLlama.idleTimeoutSeconds'].maximum], [1_000_000, 3600]);
+  });
+
+  it('lets only user settings decide where requests and credentials go, and what counts as spent', () => {
+    const scoped = Object.entries(SETTINGS_SCHEMA as Record<string, SettingSchema>).filter(([, s]) => s.scope !== undefined);
+    assert.deepEqual(scoped.map(([key, s]) => [key, s.scope]), [
+      ['bedrockLlama.region', 'machine'], ['bedrockLlama.profile', 'machine'], ['bedrockLlama.endpoint', 'machine'],
+      ['bedrockLlama.pricing', 'machine'], ['bedrockLlama.budgetUsd', 'machine'],
+    ]);
+    assert.deepEqual(USER_ONLY_KEYS, scoped.map(([key]) => key));
+  });
+
   it('keeps ranges and enums in step with the validator', () => {
     const t = SETTINGS_SCHEMA['bedrockLlama.temperature'];
     assert.deepEqual([t.minimum, t.maximum], [0, 1]);
@@ -126,5 +209,53 @@ describe('SETTINGS_SCHEMA', () => {
     assert.deepEqual([m.type, m.minimum, m.maximum], ['integer', 1, 2048]);
     assert.deepEqual(SETTINGS_SCHEMA['bedrockLlama.inferenceProfile'].enum, ['auto', 'off', 'us', 'eu', 'apac', 'global']);
     assert.equal(SETTINGS_SCHEMA['bedrockLlama.inferenceProfile'].enumDescriptions.length, 6);
+  });
+});
+
+describe('readRawSettings', () => {
+  /** A stand-in for getConfiguration('bedrockLlama'): `get` resolves like VS Code (folder > workspace > user > default). */
+  function source(values: Record<string, InspectedSetting>) {
+    const defaults = Object.fromEntries(Object.entries(SETTINGS_SCHEMA).map(([k, s]) => [k.slice('bedrockLlama.'.length), s.default]));
+    const inspect = (key: string): InspectedSetting => ({ defaultValue: defaults[key], ...values[key] });
+    return {
+      inspect,
+      get: (key: string): unknown => {
+        const i = inspect(key);
+        return i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue ?? i.defaultValue;
+      },
+    };
+  }
+
+  it('takes user-only settings from user settings, ignoring and naming workspace and folder values', () => {
+    const { raw, ignoredWorkspaceKeys } = readRawSettings(
+      source({
+        endpoint: { globalValue: 'https://vpce.example', workspaceValue: 'https://attacker.example' },
+        profile: { workspaceFolderValue: 'prod-admin' },
+        region: { globalValue: 'eu-central-1', workspaceValue: 'us-east-1' },
+        pricing: { workspaceValue: { 'meta.llama3-3-70b-instruct-v1:0': { input: 0, output: 0 } } },
+        budgetUsd: { globalValue: 5, workspaceFolderValue: 0 },
+      }),
+    );
+    assert.deepEqual(
+      [raw['bedrockLlama.endpoint'], raw['bedrockLlama.profile'], raw['bedrockLlama.region'], raw['bedrockLlama.pricing'], raw['bedrockLlama.budgetUsd']],
+      ['https://vpce.example', '', 'eu-central-1', {}, 5],
+    );
+    assert.deepEqual(ignoredWorkspaceKeys, ['bedrockLlama.region', 'bedrockLlama.profile', 'bedrockLlama.endpoint', 'bedrockLlama.pricing', 'bedrockLlama.budgetUsd']);
+  });
+
+  it('lets a workspace set the other settings, and names nothing when it sets none of the user-only ones', () => {
+    const { raw, ignoredWorkspaceKeys } = readRawSettings(
+      source({ temperature: { globalValue: 0.2, workspaceValue: 0.7 }, modelId: { workspaceFolderValue: 'meta.llama3-1-8b-instruct-v1:0' }, endpoint: { globalValue: 'http://127.0.0.1:4000' } }),
+    );
+    assert.deepEqual([raw['bedrockLlama.temperature'], raw['bedrockLlama.modelId'], raw['bedrockLlama.endpoint']], [0.7, 'meta.llama3-1-8b-instruct-v1:0', 'http://127.0.0.1:4000']);
+    assert.deepEqual(ignoredWorkspaceKeys, []);
+    assert.ok(validateSettings(raw).ok);
+  });
+
+  it('reads nothing when VS Code knows no such setting (inspect gives undefined)', () => {
+    const { raw, ignoredWorkspaceKeys } = readRawSettings({ get: () => undefined, inspect: () => undefined });
+    assert.equal(raw['bedrockLlama.endpoint'], undefined);
+    assert.deepEqual(ignoredWorkspaceKeys, []);
+    assert.ok(validateSettings(raw).ok);
   });
 });

@@ -12,16 +12,25 @@ function use(inputTokens: number, outputTokens: number) {
 }
 
 describe('UsageLedger', () => {
+  it('counts stopped or failed requests with estimates, and says how many were estimated', () => {
+    const l = new UsageLedger();
+    l.record({ modelId: A, usage: use(100, 50), costUsd: 0.001, at: jan31 });
+    l.record({ modelId: A, usage: use(80, 7), costUsd: 0.0005, estimated: true, at: jan31 });
+    const t = l.sessionTotals();
+    assert.deepEqual([t.requests, t.estimatedRequests, t.inputTokens, t.outputTokens], [2, 1, 180, 57]);
+    assert.equal(UsageLedger.fromJSON(JSON.parse(JSON.stringify(l.toJSON()))).dayTotals(jan31).estimatedRequests, 1, 'kept across reloads');
+  });
+
   it('adds up session, day, month and per-model totals', () => {
     const l = new UsageLedger();
     l.record({ modelId: A, usage: use(100, 50), costUsd: 0.001, at: jan31 });
     l.record({ modelId: A, usage: use(10, 5), costUsd: 0.0001, at: jan31 });
     l.record({ modelId: B, usage: use(1, 2), at: jan31 });
-    assert.deepEqual(l.sessionTotals(), { inputTokens: 111, outputTokens: 57, costUsd: 0.001 + 0.0001, requests: 3, unknownCostRequests: 1 });
+    assert.deepEqual(l.sessionTotals(), { inputTokens: 111, outputTokens: 57, costUsd: 0.001 + 0.0001, requests: 3, unknownCostRequests: 1, estimatedRequests: 0 });
     assert.deepEqual(l.dayTotals(jan31), l.sessionTotals());
     assert.deepEqual(l.monthTotals(jan31), l.sessionTotals());
-    assert.deepEqual(l.modelTotals()[A], { inputTokens: 110, outputTokens: 55, costUsd: 0.001 + 0.0001, requests: 2, unknownCostRequests: 0 });
-    assert.deepEqual(l.modelTotals()[B], { inputTokens: 1, outputTokens: 2, costUsd: 0, requests: 1, unknownCostRequests: 1 });
+    assert.deepEqual(l.modelTotals()[A], { inputTokens: 110, outputTokens: 55, costUsd: 0.001 + 0.0001, requests: 2, unknownCostRequests: 0, estimatedRequests: 0 });
+    assert.deepEqual(l.modelTotals()[B], { inputTokens: 1, outputTokens: 2, costUsd: 0, requests: 1, unknownCostRequests: 1, estimatedRequests: 0 });
     assert.deepEqual(l.sessionByModel(), l.modelTotals());
   });
 
@@ -84,7 +93,7 @@ describe('UsageLedger', () => {
     });
     assert.deepEqual(l.toJSON(), {
       version: 1,
-      days: { '2025-01-31': { inputTokens: 5, outputTokens: 0, costUsd: 0, requests: 1, unknownCostRequests: 0 } },
+      days: { '2025-01-31': { inputTokens: 5, outputTokens: 0, costUsd: 0, requests: 1, unknownCostRequests: 0, estimatedRequests: 0 } },
       months: {},
       models: {},
     });
@@ -108,7 +117,7 @@ describe('UsageLedger', () => {
     save(w1);
     save(w1); // nothing new: must not add the same increments twice
     const final = UsageLedger.fromJSON(stored);
-    assert.deepEqual(final.modelTotals()[A], { inputTokens: 1300, outputTokens: 30, costUsd: 0.1 + 0.2 + 1, requests: 3, unknownCostRequests: 0 });
+    assert.deepEqual(final.modelTotals()[A], { inputTokens: 1300, outputTokens: 30, costUsd: 0.1 + 0.2 + 1, requests: 3, unknownCostRequests: 0, estimatedRequests: 0 });
     assert.equal(final.dayTotals(jan31).requests, 4);
     assert.equal(final.dayTotals(jan31).unknownCostRequests, 1);
     // After saving, a window sees the others' counts too, and keeps its own session.

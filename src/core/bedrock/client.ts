@@ -48,6 +48,8 @@ export interface InvokeRequest {
   body: LlamaRequestBody;
   /** Told when the SDK retries this request (throttling, 5xx, a dropped connection). */
   onRetry?: RetryListener;
+  /** Told once Bedrock accepted the request (HTTP 200): from then on it bills the prompt. */
+  onAccepted?: () => void;
 }
 
 /** What Show Connection Info reports. */
@@ -99,6 +101,7 @@ export class LlamaBedrockClient {
       let firstTokenAt: number | undefined;
       const response = await client.send(command, { abortSignal: guard.signal, requestTimeout: this.options.firstByteTimeoutMs });
       guard.arm(); // headers are in; now the first chunk must come in time
+      req.onAccepted?.();
       if (!response.body) throw new Error('Bedrock returned no event stream');
       // From here on nothing is retried: an error mid-stream ends the request with the text so far.
       for await (const event of response.body) {
@@ -154,6 +157,7 @@ export class LlamaBedrockClient {
       // No first-byte limit here: the headers only come once the whole answer is generated.
       const response = await client.send(command, { abortSignal: guard.signal });
       guard.disarm();
+      req.onAccepted?.();
       acc.pushBytes(response.body); // same fields as a stream chunk
       const totalMs = performance.now() - started;
       const summary = acc.summary();

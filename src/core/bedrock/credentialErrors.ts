@@ -58,8 +58,8 @@ export function rejectedApiKey(d: Described): BedrockLlamaError | undefined {
     (d.status === 403 && KEY_PROBLEM.test(d.rawMessage) && !/access to the model/i.test(d.rawMessage));
   if (!rejected) return undefined;
   return auth === 'apiKey'
-    ? d.make('expiredCredentials', false, 'Bedrock rejected the API key stored in VS Code: it may have expired or been revoked. Run "Llama: Set Bedrock API Key" with a new key, or "Llama: Clear Bedrock API Key" to use your AWS credentials.')
-    : d.make('expiredCredentials', false, `Bedrock rejected the API key in ${BEARER_TOKEN_ENV}: it may have expired or been revoked. Put a new key in that variable and restart VS Code, or run "Llama: Set Bedrock API Key".`);
+    ? d.make('apiKeyRejected', false, 'Bedrock rejected the API key stored in VS Code: it may have expired or been revoked. Run "Llama: Set Bedrock API Key" with a new key, or "Llama: Clear Bedrock API Key" to use your AWS credentials.')
+    : d.make('apiKeyRejected', false, `Bedrock rejected the API key in ${BEARER_TOKEN_ENV}: it may have expired or been revoked. Put a new key in that variable and restart VS Code, or run "Llama: Set Bedrock API Key".`);
 }
 
 function configFiles(env: Readonly<Record<string, string | undefined>> = process.env): string {

@@ -1,6 +1,7 @@
 // One error type for everything that can go wrong talking to Bedrock, so callers
 // switch on `kind` instead of parsing SDK errors. `userMessage` says what to do and
-// never carries secrets; `partialText` keeps what streamed before the failure.
+// never carries secrets (the constructor redacts it and `detail`); `partialText` keeps
+// what streamed before the failure.
 // The messages themselves live by topic: credentialErrors, networkErrors, modelErrors.
 import type { AuthSource } from './authSource';
 import { credentialError, isCredentialError, rejectedApiKey, ssoLoginCommand } from './credentialErrors';
@@ -15,6 +16,8 @@ export type BedrockLlamaErrorKind =
   | 'throttled'
   | 'accessDenied'
   | 'expiredCredentials'
+  /** Bedrock turned the API key away (stored in VS Code or in AWS_BEARER_TOKEN_BEDROCK). */
+  | 'apiKeyRejected'
   | 'noCredentials'
   | 'ssoExpired'
   | 'modelNotFound'
@@ -60,16 +63,18 @@ export class BedrockLlamaError extends Error {
   readonly profile?: string;
 
   constructor(init: BedrockLlamaErrorInit) {
-    super(init.userMessage, { cause: init.cause });
+    // Redacted here, once for every message: each error is shown, stored with the chat and logged.
+    const userMessage = redact(init.userMessage);
+    super(userMessage, { cause: init.cause });
     this.name = 'BedrockLlamaError';
     this.kind = init.kind;
-    this.userMessage = init.userMessage;
+    this.userMessage = userMessage;
     this.retryable = init.retryable;
     this.partialText = init.partialText ?? '';
     this.httpStatus = init.httpStatus;
     this.awsErrorName = init.awsErrorName;
     this.requestId = init.requestId;
-    this.detail = init.detail;
+    this.detail = init.detail === undefined ? undefined : redact(init.detail);
     this.profile = init.profile;
   }
 }
@@ -131,7 +136,7 @@ export function toBedrockLlamaError(err: unknown, ctx: ErrorContext): BedrockLla
     httpStatus: status,
     awsErrorName: name && name !== 'Error' ? name : undefined,
     requestId,
-    detail: rawMessage ? redact(rawMessage) : undefined,
+    detail: rawMessage || undefined,
     profile: ctx.profile,
     cause: err,
   };
@@ -200,5 +205,6 @@ export function toBedrockLlamaError(err: unknown, ctx: ErrorContext): BedrockLla
   if (status === 424) return make('modelError', true, `${model} failed while processing the request. Try again.`);
   if (status === 503) return make('unavailable', true, `Bedrock is unavailable${where} right now. Try again in a moment.`);
   if ((status !== undefined && status >= 500) || e.$fault === 'server') return make('serverError', true, 'Bedrock had an internal error. Try again in a moment.');
+  // Redacted before truncating: half a key is no longer recognised as one.
   return make('unknown', false, `The request to Bedrock failed${rawMessage ? `: ${truncate(redact(rawMessage))}` : '.'}`);
 }

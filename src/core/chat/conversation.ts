@@ -10,7 +10,7 @@ export type ChatTask = Exclude<Task, { kind: 'summarize' }>;
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'cut' | 'error';
 
 /** Follow-up actions an error offers beside Retry. */
-export type ErrorAction = 'selectModel' | 'openSettings' | 'showLog';
+export type ErrorAction = 'signIn' | 'setApiKey' | 'selectModel' | 'openSettings' | 'showLog';
 
 export interface TurnError {
   /** What went wrong and what to do (BedrockLlamaError.userMessage). */
@@ -34,6 +34,8 @@ export interface Turn {
   usage?: TokenUsage;
   /** USD over the same rounds; undefined when some round's price is unknown. */
   costUsd?: number;
+  /** Some round was stopped or failed after Bedrock accepted it: its usage is a local estimate. */
+  estimated?: boolean;
   modelId?: string;
   error?: TurnError;
   /** Epoch ms. */
@@ -47,6 +49,8 @@ export interface Conversation {
   turns: Turn[];
   createdAt: number;
   updatedAt: number;
+  /** Earlier turns removed to keep the history within its limits (absent: none, or stored before there were limits). */
+  trimmed?: number;
 }
 
 export interface NewTurn {
@@ -199,6 +203,13 @@ export function titleFrom(text: string): string {
   const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
   const clean = line.replace(/\s+/g, ' ');
   return clean.length > TITLE_MAX ? `${clean.slice(0, TITLE_MAX - 1).trimEnd()}…` : clean;
+}
+
+/** What the transcript shows above a conversation whose earlier turns were removed. */
+export function trimmedNote(conversation: Conversation): string | undefined {
+  const n = conversation.trimmed ?? 0;
+  if (n <= 0) return undefined;
+  return `${n === 1 ? '1 earlier turn was' : `${n} earlier turns were`} removed to stay within the history limit.`;
 }
 
 /** Where an attachment comes from, e.g. `app.ts:3-10`. */

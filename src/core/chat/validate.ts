@@ -3,7 +3,7 @@
 import type { Attachment } from '../prompt';
 import type { TokenUsage } from '../types';
 import type { Conversation, EditorTurnRequest, Turn, TurnError } from './conversation';
-import { arrayOf, exact, isCount, isFiniteNumber, maxLength, oneOf, optional, type Check, type Shape } from './guards';
+import { arrayOf, exact, isBoolean, isCount, isFiniteNumber, maxLength, oneOf, optional, type Check, type Shape } from './guards';
 
 /** Generous bounds: a whole source file, a long answer, a long chat. */
 export const LIMITS = {
@@ -11,6 +11,7 @@ export const LIMITS = {
   attachment: 2_000_000,
   answer: 1_000_000,
   title: 200,
+  /** A bound against hostile values, above history's MAX_TURNS; stored turns are read one by one and the history trims them to its cap. */
   turns: 1000,
   id: 100,
 } as const;
@@ -34,7 +35,7 @@ export const isTask: Check = (v) =>
 const usageShape: Shape<TokenUsage> = { inputTokens: isCount, outputTokens: isCount };
 const errorShape: Shape<TurnError> = {
   message: maxLength(10_000),
-  actions: arrayOf(oneOf('selectModel', 'openSettings', 'showLog'), 3),
+  actions: arrayOf(oneOf('signIn', 'setApiKey', 'selectModel', 'openSettings', 'showLog'), 5),
 };
 
 const turnShape: Shape<Turn> = {
@@ -48,6 +49,7 @@ const turnShape: Shape<Turn> = {
   roundStart: isCount,
   usage: optional(exact(usageShape)),
   costUsd: optional(isFiniteNumber),
+  estimated: optional(isBoolean),
   modelId: optional(maxLength(2048)),
   error: optional(exact(errorShape)),
   createdAt: isFiniteNumber,
@@ -60,9 +62,9 @@ const conversationShape: Shape<Conversation> = {
   turns: arrayOf(isTurn, LIMITS.turns),
   createdAt: isFiniteNumber,
   updatedAt: isFiniteNumber,
+  trimmed: optional(isCount),
 };
 export const isConversation: Check = exact(conversationShape);
-
 
 const editorTurnShape: Shape<EditorTurnRequest> = {
   task: isTask,

@@ -1,0 +1,49 @@
+// What one model request ended as, complete and typed: the caller (editor, chat, and the
+// surfaces to come) decides what to show for each kind; the runner shows nothing.
+import type { BedrockLlamaErrorKind } from '../bedrock/errors';
+import type { SettingError } from '../settingsSchema';
+import type { LatencyFigures, StopReason, TokenUsage } from '../types';
+
+/** Why the caller stopped a request; passed as the abort reason of its AbortController. */
+export type StopCause = 'user' | 'documentClosed' | 'editRefused' | 'replaced';
+
+/** What goes on the meter for a request Bedrock bills. */
+export interface Metered {
+  usage: TokenUsage;
+  /** undefined: the model has no price. */
+  costUsd: number | undefined;
+  /** Counted locally (a stopped or failed request), not by Bedrock. */
+  estimated: boolean;
+}
+
+/** A failure as a surface needs it: no SDK objects, the message already redacted. */
+export interface Failure {
+  kind: BedrockLlamaErrorKind;
+  message: string;
+  retryable: boolean;
+  requestId?: string;
+  /** The AWS profile involved, for Sign In. */
+  profile?: string;
+}
+
+export type RequestOutcome =
+  | { kind: 'ok'; text: string; stopReason: StopReason | undefined; meter: Metered; latency: LatencyFigures; modelId: string; configModelId: string }
+  | { kind: 'invalidSettings'; errors: SettingError[] }
+  | { kind: 'promptTooLong'; message: string }
+  /** `meter` is set when Bedrock had accepted the request (it bills what it generated). */
+  | { kind: 'stopped'; cause: StopCause; text: string; meter?: Metered; modelId: string; configModelId: string }
+  | { kind: 'failed'; failure: Failure; text: string; meter?: Metered; modelId: string; configModelId: string };
+
+/** An Error to abort with, so the runner can tell who stopped the request and why. */
+export class StopRequest extends Error {
+  constructor(readonly stopCause: StopCause) {
+    super(`stopped: ${stopCause}`);
+    this.name = 'AbortError';
+  }
+}
+
+/** The cause behind an aborted signal; a plain abort() is the user's Stop. */
+export function stopCauseOf(signal: AbortSignal | undefined): StopCause {
+  const reason: unknown = signal?.reason;
+  return reason instanceof StopRequest ? reason.stopCause : 'user';
+}

@@ -1,0 +1,167 @@
+// One inline summary, from the first attempt to the last Retry or Continue: each attempt is
+// a fresh request (its own AbortController, writer and, except for Continue, formatter)
+// streaming into the same SummaryBlock, so Retry replaces the failed attempt's block and
+// Continue appends inside it. The summary presents its own outcomes: a notification with
+// the actions of the failure's kind, a note when its document closed or VS Code refused
+// its edits. The block is disposed once no attempt runs and none is offered.
+import * as vscode from 'vscode';
+import { CommentStreamFormatter } from '../core/editing/commentStream';
+import type { CommentStyle } from '../core/editing/commentSyntax';
+import type { Attachment } from '../core/prompt';
+import { StopRequest, type RequestOutcome } from '../core/request/outcome';
+import { retryProgressMessage } from '../core/retryProgress';
+import { cutOffReason, notifyFailure, notifyPromptTooLong, notifySettingsErrors } from '../requests/errorMessages';
+import { runModelRequest } from '../requests/modelRequest';
+import type { Services } from '../services';
+import { EditRefused, type SummaryBlock } from './summaryBlock';
+
+export interface SummaryFormat {
+  style: CommentStyle;
+  indent: string;
+  eol: string;
+}
+
+type AttemptKind = 'first' | 'retry' | 'continue';
+
+export class InlineSummary {
+  private formatter: CommentStreamFormatter;
+  /** The answer so far over the rounds that ended (Continue goes on from it). */
+  private answer = '';
+  private running = false;
+  /** Retry or Continue offered and not yet taken or dropped. */
+  private offers = 0;
+
+  constructor(
+    private readonly services: Services,
+    private readonly block: SummaryBlock,
+    private readonly format: SummaryFormat,
+    private readonly attachment: Attachment,
+  ) {
+    this.formatter = this.newFormatter();
+  }
+
+  /** Runs the first attempt; resolves when it has ended, whichever way. */
+  start(): Promise<void> {
+    return this.attempt('first');
+  }
+
+  private newFormatter(): CommentStreamFormatter {
+    return new CommentStreamFormatter(this.format.style, this.format.indent, this.format.eol);
+  }
+
+  private async attempt(kind: AttemptKind): Promise<void> {
+    if (this.running || this.block.isClosed) return this.release();
+    this.running = true;
+    try {
+      await this.run(kind);
+    } finally {
+      this.running = false;
+      this.release();
+    }
+  }
+
+  private async run(kind: AttemptKind): Promise<void> {
+    const services = this.services;
+    const block = this.block;
+    if (kind !== 'continue') {
+      this.formatter = this.newFormatter();
+      this.answer = '';
+    }
+    const formatter = this.formatter;
+    const writer = block.writer({ opening: kind === 'continue' ? undefined : formatter.opening(), replace: kind === 'retry' });
+    const controller = new AbortController();
+    const closed = block.onDidClose(() => controller.abort(new StopRequest('documentClosed')));
+    const write = (text: string) => { if (text) writer.push(text); };
+    const title = kind === 'continue' ? 'Continuing the summary' : 'Summarizing selection';
+    let outcome: RequestOutcome;
+    try {
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Llama: ${title}…`, cancellable: true },
+        (progress, token) => {
+          const cancel = token.onCancellationRequested(() => controller.abort(new StopRequest('user')));
+          let retrying = false;
+          return runModelRequest(services, {
+            prompt: { task: { kind: 'summarize' }, attachment: this.attachment, continueFrom: kind === 'continue' ? this.answer : undefined },
+          }, { kind: 'editor', document: block.document.uri }, controller, {
+            text: (delta) => {
+              if (retrying) progress.report({ message: '' });
+              retrying = false;
+              write(formatter.push(delta));
+            },
+            retrying: (attempt, reason) => {
+              retrying = true;
+              progress.report({ message: retryProgressMessage(attempt, reason) });
+            },
+          }).finally(() => cancel.dispose());
+        },
+      );
+      write(formatter.flush());
+      if (outcome.kind === 'failed' && outcome.text) write(formatter.push(`\n(cut off: ${cutOffReason(outcome.failure.kind)})`) + formatter.flush());
+      // Text still on its way when a refused edit stopped the request is not written again.
+      await writer.finish().catch((err: unknown) => {
+        services.log.warn(`Summary: an edit to ${block.document.uri.scheme}:${block.document.fileName} failed: ${err instanceof EditRefused ? err.message : String(err)}`);
+        if (!controller.signal.aborted) controller.abort(new StopRequest('editRefused'));
+        if (outcome.kind === 'ok') outcome = { kind: 'stopped', cause: 'editRefused', text: outcome.text, meter: outcome.meter, modelId: outcome.modelId, configModelId: outcome.configModelId };
+      });
+    } finally {
+      closed.dispose();
+    }
+    this.present(outcome, kind);
+  }
+
+  private present(outcome: RequestOutcome, kind: AttemptKind): void {
+    const { services, attachment } = this;
+    const log = services.log;
+    switch (outcome.kind) {
+      case 'ok':
+        this.answer += outcome.text;
+        if (outcome.stopReason === 'length') {
+          this.offers++;
+          services.continuations.offer({
+            label: `the summary in ${attachment.fileName ?? 'the editor'}`,
+            run: () => { this.offers--; return this.attempt('continue'); },
+            dispose: () => { this.offers--; this.release(); },
+          }, outcome.meter.usage.outputTokens);
+        }
+        return;
+      case 'invalidSettings':
+        return notifySettingsErrors(outcome.errors, log);
+      case 'promptTooLong':
+        return notifyPromptTooLong(outcome.message, log);
+      case 'stopped':
+        if (outcome.cause === 'documentClosed') {
+          void vscode.window.showWarningMessage('Llama stopped the summary: its document was closed.');
+        } else if (outcome.cause === 'editRefused') {
+          void vscode.window.showWarningMessage(
+            'Llama stopped the summary: VS Code refused its edits to the document. What was written so far stays above the selection; undo removes it.',
+          );
+        }
+        return;
+      case 'failed': {
+        // Retry is offered while the block can still be written; the notification holds it until then.
+        if (this.block.isClosed) return notifyFailure(outcome.failure, log, {});
+        this.offers++;
+        let taken = false;
+        const retry = () => {
+          if (taken) return;
+          taken = true;
+          this.offers--;
+          this.attempt('retry').catch((err: unknown) => services.log.error(`Summary: Retry failed unexpectedly: ${String(err)}`));
+        };
+        notifyFailure(outcome.failure, log, { retry }, kind === 'continue' ? 'The summary could not be continued. ' : '');
+        services.continuations.offerRetry(retry, () => {
+          if (taken) return;
+          taken = true;
+          this.offers--;
+          this.release();
+        });
+        return;
+      }
+    }
+  }
+
+  /** Frees the block once nothing can write to it any more. */
+  private release(): void {
+    if (!this.running && this.offers <= 0) this.block.dispose();
+  }
+}

@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import { buildPrompt } from '../src/core/prompt';
 import {
   ACCENTED_SHARE, BASE62, DEFAULT_ESTIMATOR_PARAMS, LLAMA2_RATIO, PRETOKEN_PATTERN, accentedShare, estimateMargin, estimateTokens,
-  lengthBucket, loadExactTokenizer, makeEstimator, scriptOf, type EstimatorParams,
+  lengthBucket, makeEstimator, scriptOf, type EstimatorParams,
 } from '../src/core/tokenCount';
+import { loadExactTokenizer } from '../test/support/exactTokenizer';
 
 interface Sample { category: string; name: string; text: string }
 

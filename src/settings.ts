@@ -40,7 +40,20 @@ function read(): SettingsSnapshot {
   return { ...validateSettings(raw), ignoredWorkspaceKeys };
 }
 
-/** Writes one setting in the user's global settings (e.g. the model picked in Select Model…). */
-export function updateSetting(key: string, value: unknown): Thenable<void> {
-  return vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+/**
+ * Writes one setting in the user's global settings (e.g. the model picked in Select Model…).
+ * Resolves false, after telling the user why and what to do, when VS Code cannot write it
+ * (for example a settings.json that does not parse): never a raw "command resulted in an error".
+ */
+export async function updateSetting(key: string, value: unknown): Promise<boolean> {
+  try {
+    await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+    return true;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    void vscode.window.showErrorMessage(`Llama could not save ${SECTION}.${key}: ${reason}`, 'Open User Settings (JSON)').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+    });
+    return false;
+  }
 }

@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildPrompt, type PromptInput } from '../../src/core/prompt';
-import { ESTIMATE_MARGIN, estimateTokens, loadExactTokenizer } from '../../src/core/tokenCount';
+import { ESTIMATE_MARGIN, estimateTokens } from '../../src/core/tokenCount';
+import { loadExactTokenizer } from '../../test/support/exactTokenizer';
 import { ROOT, runTsForJson } from '../lib/child';
 import type { Figure, SectionResult } from '../lib/report';
 import type { PromptTimes } from '../lib/promptChild';

@@ -64,6 +64,5 @@ function item(m: ModelInfo, currentId: string | undefined, pricing: Parameters<t
 }
 
 async function write(modelId: string): Promise<void> {
-  await updateSetting('modelId', modelId);
-  vscode.window.setStatusBarMessage(`Llama model: ${modelId}`, 3000);
+  if (await updateSetting('modelId', modelId)) vscode.window.setStatusBarMessage(`Llama model: ${modelId}`, 3000);
 }

@@ -11,9 +11,9 @@
 //   about −13 % to +12 % (German: −25 %), so the 2 % target holds for totals only: the
 //   builder fits estimates with a margin (`estimateMargin`) and takes exact counts instead
 //   once the exact tokenizer is loaded.
-// - `loadExactTokenizer`: the real Llama 3 vocabulary (llama3-tokenizer-js): exact, but
-//   ~0.6 s to load, a peak of ~155 MB RSS (bare Node: ~45 MB) and ~200 K tokens/s, too
-//   heavy for activation: loaded only on request, then cached.
+// - the real Llama 3 vocabulary (llama3-tokenizer-js, test/support/exactTokenizer.ts): exact,
+//   but ~0.6 s to load, a peak of ~155 MB RSS (bare Node: ~45 MB) and ~200 K tokens/s: too
+//   heavy to ship; the tests and the benchmark use it to check the estimator.
 import { PIECE_KINDS, PretokenScanner } from './pretokenize';
 import type { ModelFamily } from './types';
 
@@ -332,25 +332,4 @@ export function estimateTokens(text: string, family: ModelFamily = 'llama3'): nu
 /** The same estimate unrounded, so that the counts of pieces of a text add up to the whole's. */
 export function tokenEstimate(text: string, family: ModelFamily = 'llama3'): number {
   return estimator(text, family);
-}
-
-let exact: Promise<(text: string) => number> | undefined;
-
-/**
- * The real Llama 3 tokenizer as a counter of content tokens (no BOS/EOS; written-out
- * control tokens count as one, `<|image|>` as text). Loaded on first call and cached,
- * never at import time; a failed load is retried on the next call.
- */
-export function loadExactTokenizer(): Promise<(text: string) => number> {
-  exact ??= import('llama3-tokenizer-js').then(
-    (mod) => {
-      const tokenizer = mod.default;
-      return (text: string) => tokenizer.encode(text, { bos: false, eos: false }).length;
-    },
-    (err: unknown) => {
-      exact = undefined;
-      throw err;
-    },
-  );
-  return exact;
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CommentStreamFormatter } from '../core/editing/commentStream';
 import type { CommentStyle } from '../core/editing/commentSyntax';
 import type { Attachment } from '../core/prompt';
+import { actionsForFailure } from '../core/request/actions';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
 import { retryProgressMessage } from '../core/retryProgress';
 import { cutOffReason, notifyFailure, notifyPromptTooLong, notifySettingsErrors } from '../requests/errorMessages';
@@ -68,8 +69,17 @@ export class InlineSummary {
       this.answer = '';
     }
     const formatter = this.formatter;
-    const writer = block.writer({ opening: kind === 'continue' ? undefined : formatter.opening(), replace: kind === 'retry' });
     const controller = new AbortController();
+    let editFailure: unknown;
+    const writer = block.writer({
+      opening: kind === 'continue' ? undefined : formatter.opening(),
+      replace: kind === 'retry',
+      // Stop at once: Bedrock would bill text that can no longer be written.
+      onFailed: (err) => {
+        editFailure ??= err;
+        if (!controller.signal.aborted) controller.abort(new StopRequest(block.isClosed ? 'documentClosed' : 'editRefused'));
+      },
+    });
     const closed = block.onDidClose(() => controller.abort(new StopRequest('documentClosed')));
     const write = (text: string) => { if (text) writer.push(text); };
     const title = kind === 'continue' ? 'Continuing the summary' : 'Summarizing selection';
@@ -98,11 +108,13 @@ export class InlineSummary {
       write(formatter.flush());
       if (outcome.kind === 'failed' && outcome.text) write(formatter.push(`\n(cut off: ${cutOffReason(outcome.failure.kind)})`) + formatter.flush());
       // Text still on its way when a refused edit stopped the request is not written again.
-      await writer.finish().catch((err: unknown) => {
+      await writer.finish().catch((err: unknown) => { editFailure ??= err; });
+      if (editFailure !== undefined) {
+        const err = editFailure;
         services.log.warn(`Summary: an edit to ${block.document.uri.scheme}:${block.document.fileName} failed: ${err instanceof EditRefused ? err.message : String(err)}`);
-        if (!controller.signal.aborted) controller.abort(new StopRequest('editRefused'));
+        // The last edit can fail after the answer ended: the outcome still says what happened to the text.
         if (outcome.kind === 'ok') outcome = { kind: 'stopped', cause: 'editRefused', text: outcome.text, meter: outcome.meter, modelId: outcome.modelId, configModelId: outcome.configModelId };
-      });
+      }
     } finally {
       closed.dispose();
     }
@@ -138,8 +150,8 @@ export class InlineSummary {
         }
         return;
       case 'failed': {
-        // Retry is offered while the block can still be written; the notification holds it until then.
-        if (this.block.isClosed) return notifyFailure(outcome.failure, log, {});
+        // Retry is offered while the block can still be written, and only where the table offers it.
+        if (this.block.isClosed || !actionsForFailure(outcome.failure).includes('retry')) return notifyFailure(outcome.failure, log, {});
         this.offers++;
         let taken = false;
         const retry = () => {

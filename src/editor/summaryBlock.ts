@@ -72,8 +72,8 @@ export class SummaryBlock implements vscode.Disposable {
    * write take the place of what the block holds (Retry). Continue passes neither and
    * appends where the last attempt ended.
    */
-  writer(options: { opening?: { text: string; insertAt: number }; replace?: boolean }): BlockWriter {
-    return new BlockWriter(this, options.opening, options.replace ?? false);
+  writer(options: { opening?: { text: string; insertAt: number }; replace?: boolean; onFailed: (err: unknown) => void }): BlockWriter {
+    return new BlockWriter(this, options.opening, options.replace ?? false, options.onFailed);
   }
 
   /**
@@ -86,14 +86,21 @@ export class SummaryBlock implements vscode.Disposable {
     const replaceAll = how.replaceAll && !this.isEmpty;
     for (let attempt = 0; attempt < EDIT_TRIES; attempt++) {
       if (this.closed) throw new EditRefused('the document was closed');
+      let at = 0;
       const ok = await queued(doc, () => {
         if (replaceAll) {
           const { start, end } = this.range;
+          at = start;
           return apply(doc, new vscode.Range(doc.positionAt(start), doc.positionAt(end)), text, how.undoStopBefore);
         }
-        const at = this.tracker.expectOwnInsert(text);
+        at = this.tracker.expectOwnInsert(text);
         return apply(doc, new vscode.Range(doc.positionAt(at), doc.positionAt(at)), text, how.undoStopBefore);
       });
+      // A read-only editor (files.readonlyInclude) answers true and applies nothing: check the text landed.
+      if (ok && doc.getText(new vscode.Range(doc.positionAt(at), doc.positionAt(at + text.length))) !== text) {
+        this.tracker.cancelExpected();
+        throw new EditRefused('VS Code did not apply the edit (is the document read-only?)');
+      }
       if (ok) {
         // A replaced block collapsed to its start: the new text is the block.
         if (replaceAll) this.tracker.end = this.tracker.start + text.length;
@@ -128,7 +135,13 @@ export class BlockWriter {
   private first = true;
   private wrote = false;
 
-  constructor(private readonly block: SummaryBlock, private readonly opening: { text: string; insertAt: number } | undefined, private readonly replace: boolean) {
+  /** @param onFailed told at once when an edit fails, so the request can stop instead of generating text that cannot be written */
+  constructor(
+    private readonly block: SummaryBlock,
+    private readonly opening: { text: string; insertAt: number } | undefined,
+    private readonly replace: boolean,
+    private readonly onFailed: (err: unknown) => void,
+  ) {
     this.coalescer = new Coalescer({ intervalMs: EDIT_INTERVAL_MS, write: (text) => this.write(text) });
   }
 
@@ -158,11 +171,16 @@ export class BlockWriter {
     const first = this.first;
     const o = this.opening;
     const full = first && o ? o.text.slice(0, o.insertAt) + text + o.text.slice(o.insertAt) : text;
-    await this.block.edit(full, {
-      replaceAll: first && this.replace,
-      tail: first && o ? o.text.length - o.insertAt : -1,
-      undoStopBefore: first,
-    });
+    try {
+      await this.block.edit(full, {
+        replaceAll: first && this.replace,
+        tail: first && o ? o.text.length - o.insertAt : -1,
+        undoStopBefore: first,
+      });
+    } catch (err) {
+      this.onFailed(err);
+      throw err;
+    }
     this.first = false;
     this.wrote = true;
   }

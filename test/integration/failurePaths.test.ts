@@ -63,7 +63,7 @@ describe('failure paths', function () {
     api = await activate();
     await setSetting('modelId', 'meta.llama3-1-8b-instruct-v1:0');
     await setSetting('region', 'us-west-2');
-    await setSetting('idleTimeoutSeconds', 1);
+    await setSetting('idleTimeoutSeconds', 2);
   });
   after(async () => {
     await setSetting('modelId', undefined);
@@ -188,11 +188,11 @@ describe('failure paths', function () {
     bedrock().enqueue(textResponse('alpha beta gamma delta epsilon zeta', { chunks: 6, chunkDelayMs: 60 }));
     const running = vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
     await until('the first chunk', () => editor.document.getText().includes('// alpha'));
-    await setSetting('idleTimeoutSeconds', 2); // replaces the client for the next request
+    await setSetting('idleTimeoutSeconds', 3); // replaces the client for the next request
     try {
       await running;
     } finally {
-      await setSetting('idleTimeoutSeconds', 1);
+      await setSetting('idleTimeoutSeconds', 2);
     }
     assertOneBlock(editor.document, 'alpha beta gamma delta epsilon zeta');
   });

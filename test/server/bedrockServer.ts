@@ -82,6 +82,8 @@ export interface ChunkSpec {
   delayMs?: number;
   /** Tokens this chunk adds to the running `generation_token_count` (default ≈ text length / 4, at least 1). */
   tokens?: number;
+  /** Sent as the chunk's payload instead of the Llama JSON (streaming only): a malformed chunk. */
+  raw?: string;
 }
 
 /** How a response goes wrong after `afterChunks` text chunks were sent. */
@@ -596,7 +598,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
         };
       }
       if (script.padding) json.p = PADDING.slice(0, 1 + ((i * 7) % PADDING.length));
-      await writeEvent(exchange, chunkMessage(json));
+      await writeEvent(exchange, chunkMessage(chunk.raw ?? JSON.stringify(json)));
       record.chunksSent++;
       record.lastChunkAt = performance.now();
       record.firstChunkAt ??= record.lastChunkAt;
@@ -635,13 +637,14 @@ interface PlannedChunk {
   text: string;
   delayMs: number;
   tokens: number;
+  raw?: string;
 }
 
 function planChunks(script: ResponseScript): PlannedChunk[] {
   const plan = script.chunks.map((spec, i): PlannedChunk => {
     const chunk = typeof spec === 'string' ? { text: spec } : spec;
     const defaultDelay = i === 0 ? (script.firstByteDelayMs ?? 0) : (script.chunkDelayMs ?? 0);
-    return { text: chunk.text, delayMs: chunk.delayMs ?? defaultDelay, tokens: chunk.tokens ?? estimateTokens(chunk.text) };
+    return { text: chunk.text, delayMs: chunk.delayMs ?? defaultDelay, tokens: chunk.tokens ?? estimateTokens(chunk.text), raw: chunk.raw };
   });
   // The stop reason and metrics need a chunk to ride on.
   if (plan.length === 0 || script.separateFinalChunk) plan.push({ text: '', delayMs: plan.length === 0 ? (script.firstByteDelayMs ?? 0) : 0, tokens: 0 });
@@ -658,8 +661,8 @@ function promptTokens(script: ResponseScript, record: RecordedRequest): number {
   return typeof prompt === 'string' ? Math.max(1, Math.ceil(prompt.length / 4)) : 1;
 }
 
-function chunkMessage(json: Record<string, unknown>): Uint8Array {
-  const bytes = Buffer.from(JSON.stringify(json)).toString('base64');
+function chunkMessage(payload: string): Uint8Array {
+  const bytes = Buffer.from(payload).toString('base64');
   return encode(
     { ':event-type': str('chunk'), ':content-type': str('application/json'), ':message-type': str('event') },
     JSON.stringify({ bytes }),

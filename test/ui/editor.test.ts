@@ -69,6 +69,7 @@ describe('editor', function () {
     await wb.openFile('sample.ts');
     await selectLines(1, 1);
     const before = await wb.editorText();
+    wb.expectNotification(/no access to meta\.llama3-1-8b-instruct-v1:0/);
     localBedrock().enqueue(httpError('AccessDeniedException'));
     await wb.runCommand('Llama: Summarize Selection Inline');
     const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'meta.llama3-1-8b-instruct-v1:0' });

@@ -2,7 +2,7 @@
 // server, plus the pure chunk decoder and error mapping.
 import { strict as assert } from 'node:assert';
 import { performance } from 'node:perf_hooks';
-import { ChunkAccumulator, decodeChunk } from '../../src/core/bedrock/chunkDecoder';
+import { ChunkAccumulator, decodeChunk, MalformedChunkError } from '../../src/core/bedrock/chunkDecoder';
 import type { InvokeRequest } from '../../src/core/bedrock/client';
 import { BedrockLlamaError, toBedrockLlamaError, type BedrockLlamaErrorKind } from '../../src/core/bedrock/errors';
 import {
@@ -38,6 +38,17 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
   after(() => server.stop());
 
   describe('streaming', () => {
+    it('ends with a clear streamError on a malformed chunk, keeping the text before it', async () => {
+      server.enqueue({ type: 'response', chunks: ['Hello ', 'there', { text: '', raw: JSON.stringify({ generation: 7 }) }, 'never'] });
+      const { texts, end, error } = await collect(client().stream(REQUEST));
+      assert.equal(end, undefined);
+      assert.deepEqual(texts, ['Hello ', 'there']);
+      assert.equal(error?.kind, 'streamError');
+      assert.equal(error?.retryable, true);
+      assert.equal(error?.partialText, 'Hello there');
+      assert.match(error?.userMessage ?? '', /chunk this extension cannot read \(generation is 7\)/);
+    });
+
     it('yields the text, then usage from the invocation metrics and the stop reason', async () => {
       server.enqueue({
         type: 'response',
@@ -378,8 +389,13 @@ describe('chunkDecoder', () => {
     assert.equal(acc.text, 'All of it');
   });
 
-  it('throws on malformed JSON', () => {
-    assert.throws(() => decodeChunk(new TextEncoder().encode('{"generation":')), SyntaxError);
+  it('refuses a chunk that is not JSON, not an object, or has fields of the wrong type', () => {
+    const bad = ['{"generation":', '[1,2]', '"text"', 'null',
+      JSON.stringify({ generation: 42 }), JSON.stringify({ generation: { text: 'x' } }), JSON.stringify({ stop_reason: 1 }),
+      JSON.stringify({ generation_token_count: -1 }), JSON.stringify({ prompt_token_count: 'many' }),
+      JSON.stringify({ 'amazon-bedrock-invocationMetrics': 'x' }), JSON.stringify({ 'amazon-bedrock-invocationMetrics': { inputTokenCount: 'x' } })];
+    for (const text of bad) assert.throws(() => decodeChunk(new TextEncoder().encode(text)), MalformedChunkError, text);
+    assert.deepEqual(decodeChunk(bytes({ generation: null, stop_reason: null, extra: true })), { generation: null, stop_reason: null, extra: true });
   });
 });
 

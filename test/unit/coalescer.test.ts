@@ -75,18 +75,6 @@ describe('coalescer', () => {
     assert.deepEqual(written, ['a', 'b']);
   });
 
-  it('discard drops unwritten text, and nothing is written afterwards', async () => {
-    const clock = manualClock();
-    const written: string[] = [];
-    const c = new Coalescer({ intervalMs: 20, write: async (t) => { written.push(t); }, ...clock });
-    c.push('a');
-    c.push('b');
-    await c.discard();
-    c.push('c');
-    await clock.advance(100);
-    assert.deepEqual(written, ['a']);
-  });
-
   it('finish rejects when a write failed, and stops writing', async () => {
     const clock = manualClock();
     let calls = 0;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PromptTooLongError, buildPrompt, omissionMarker, splitPieces, type PromptInput } from '../../src/core/prompt';
 import { NEUTRALIZER } from '../../src/core/templates';
-import { loadExactTokenizer } from '../../src/core/tokenCount';
+import { loadExactTokenizer } from '../support/exactTokenizer';
 
 const Z = NEUTRALIZER;
 const SYSTEM = 'You are a helpful coding assistant working inside a code editor. Be concise and accurate. When you show code, use fenced Markdown code blocks.';

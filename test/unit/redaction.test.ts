@@ -8,6 +8,9 @@ import { BedrockLlamaError, toBedrockLlamaError, type ErrorContext } from '../..
 import { redact } from '../../src/core/bedrock/redact';
 import { connectionInfoLines } from '../../src/core/connectionInfo';
 import { displayProxyUrl, InvalidProxyError, proxyForUrl } from '../../src/core/proxyConfig';
+import type { Conversation } from '../../src/core/chat/conversation';
+import { conversationToMarkdown } from '../../src/core/chat/markdownExport';
+import { readConversation } from '../../src/core/chat/serialization';
 import { redactingLog } from '../../src/log';
 import type { LogOutputChannel } from 'vscode';
 import { BedrockTestServer, httpError } from '../server/bedrockServer';
@@ -118,6 +121,18 @@ describe('redaction', () => {
           const e = toBedrockLlamaError(failure, CTX);
           assertClean([e.userMessage, e.detail ?? '', e.message, String(e)], secret, `${e.kind} error`);
         }
+      });
+
+      it('the chat: a stored error from an older build is redacted as it loads, and in the Markdown export', () => {
+        const turn = {
+          id: 't1', text: 'q', task: { kind: 'chat', message: 'q' }, images: 0, answer: 'partial', status: 'error', roundStart: 0,
+          error: { message: `The request failed: ${secret.text}`, actions: ['showLog'] }, createdAt: 1,
+        };
+        const stored = { id: 'c1', title: 'T', turns: [turn], createdAt: 1, updatedAt: 1 };
+        const loaded = readConversation(stored, 'c1').conversation;
+        assert.ok(loaded, 'the conversation loads');
+        assertClean([loaded.turns[0].error?.message ?? ''], secret, 'loaded history');
+        assertClean([conversationToMarkdown(stored as Conversation)], secret, 'Markdown export');
       });
 
       it('proxy messages: an invalid setting, the proxy shown', () => {

@@ -135,16 +135,16 @@ describe('request lifecycle (core) against the local Bedrock server', () => {
   });
 
   it('throttling past the retries fails unmetered: Bedrock never accepted it', async () => {
-    server.enqueue(httpError('ThrottlingException', 'Too many requests'), httpError('ThrottlingException', 'Too many requests'));
+    server.enqueue(httpError('ThrottlingException', 'Too many requests'), httpError('ThrottlingException', 'Too many requests'), httpError('ThrottlingException', 'Too many requests'));
     const retries: number[] = [];
-    // No idle limit here: the SDK's back-off between attempts is silence too.
-    const outcome = await runRequest(SPEC, deps({}, { maxAttempts: 2, idleTimeoutMs: 0 }), { text: () => undefined, retrying: (n) => retries.push(n) }, new AbortController().signal);
+    // The SDK backs off 0.5–1 s after a throttle: longer than the idle limit, which must not count it as silence.
+    const outcome = await runRequest(SPEC, deps({}, { maxAttempts: 3 }), { text: () => undefined, retrying: (n) => retries.push(n) }, new AbortController().signal);
     assert.equal(outcome.kind, 'failed');
     if (outcome.kind !== 'failed') return;
     assert.equal(outcome.failure.kind, 'throttled');
     assert.equal(outcome.meter, undefined);
-    assert.deepEqual(retries, [2]);
-    assert.equal(server.requests.length, 2);
+    assert.deepEqual(retries, [2, 3]);
+    assert.equal(server.requests.length, 3);
   });
 
   it('Retry is a fresh run of the same spec: nothing from the failed run leaks into it', async () => {

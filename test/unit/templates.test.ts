@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { NEUTRALIZER, llama2Prompt, llama3Prompt, neutralize, renderPrompt } from '../../src/core/templates';
-import { loadExactTokenizer } from '../../src/core/tokenCount';
+import { loadExactTokenizer } from '../support/exactTokenizer';
 
 const Z = NEUTRALIZER;
 

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { splitPieces } from '../../src/core/prompt';
 import { pretokenize } from '../../src/core/pretokenize';
 import {
-  DEFAULT_ESTIMATOR_PARAMS, ESTIMATE_MARGIN, LLAMA2_RATIO, PRETOKEN_PATTERN, estimateMargin, estimateTokens, loadExactTokenizer, tokenEstimate,
+  DEFAULT_ESTIMATOR_PARAMS, ESTIMATE_MARGIN, LLAMA2_RATIO, PRETOKEN_PATTERN, estimateMargin, estimateTokens, tokenEstimate,
 } from '../../src/core/tokenCount';
+import { loadExactTokenizer } from '../support/exactTokenizer';
 import { makeRegexEstimator } from './regexEstimator';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -158,17 +158,16 @@ describe('estimator accuracy against the real Llama 3 tokenizer', () => {
 });
 
 describe('loadExactTokenizer', () => {
-  it('is not loaded by importing the core', () => {
-    const script = "require('./src/core/prompt'); require('./src/core/tokenCount');" +
-      "process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes('llama3-tokenizer-js'))))";
-    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(out, 'false');
-    // A dynamic import() does not show in require.cache: the source holds only the lazy one.
-    for (const file of fs.readdirSync(path.join(ROOT, 'src/core')).filter((f) => f.endsWith('.ts'))) {
-      const source = fs.readFileSync(path.join(ROOT, 'src/core', file), 'utf8');
-      const uses = source.match(/.*llama3-tokenizer-js.*/g) ?? [];
-      assert.deepEqual(uses.filter((line) => !line.trim().startsWith('//') && !line.includes("import('llama3-tokenizer-js')")), [], file);
+  it('ships nowhere: nothing under src/ loads the tokenizer, and it is a devDependency', () => {
+    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    for (const file of walk(path.join(ROOT, 'src')).filter((f) => f.endsWith('.ts'))) {
+      const uses = fs.readFileSync(file, 'utf8').match(/.*llama3-tokenizer-js.*/g) ?? [];
+      assert.deepEqual(uses.filter((line) => !line.trim().startsWith('//')), [], file);
     }
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    assert.equal(pkg.dependencies['llama3-tokenizer-js'], undefined);
+    assert.ok(pkg.devDependencies['llama3-tokenizer-js']);
   });
 
   it('loads once, then counts content tokens exactly', async function () {

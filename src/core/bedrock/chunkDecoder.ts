@@ -33,9 +33,48 @@ export interface StreamSummary {
 
 const utf8 = new TextDecoder();
 
-/** Parses one chunk's bytes. Throws SyntaxError on malformed JSON. */
+/** A chunk that is not JSON, or whose fields have the wrong types. */
+export class MalformedChunkError extends Error {
+  constructor(readonly problem: string) {
+    super(`malformed stream chunk: ${problem}`);
+    this.name = 'MalformedChunkError';
+  }
+}
+
+/** Parses and type-checks one chunk's bytes; throws MalformedChunkError. */
 export function decodeChunk(bytes: Uint8Array): LlamaChunk {
-  return JSON.parse(utf8.decode(bytes)) as LlamaChunk;
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(bytes));
+  } catch {
+    throw new MalformedChunkError('not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedChunkError('not a JSON object');
+  const chunk = value as Record<string, unknown>;
+  check(chunk, 'generation', isString);
+  check(chunk, 'stop_reason', isString);
+  check(chunk, 'prompt_token_count', isCount);
+  check(chunk, 'generation_token_count', isCount);
+  const metrics = chunk['amazon-bedrock-invocationMetrics'];
+  if (metrics !== undefined && metrics !== null) {
+    if (typeof metrics !== 'object' || Array.isArray(metrics)) throw new MalformedChunkError('amazon-bedrock-invocationMetrics is not an object');
+    for (const key of ['inputTokenCount', 'outputTokenCount', 'invocationLatency', 'firstByteLatency']) check(metrics as Record<string, unknown>, key, isCount);
+  }
+  return chunk as LlamaChunk;
+}
+
+function isString(v: unknown): boolean {
+  return typeof v === 'string';
+}
+
+function isCount(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
+/** A field may be absent or null; otherwise it must pass `ok`. */
+function check(obj: Record<string, unknown>, key: string, ok: (v: unknown) => boolean): void {
+  const v = obj[key];
+  if (v !== undefined && v !== null && !ok(v)) throw new MalformedChunkError(`${key} is ${JSON.stringify(v)?.slice(0, 40) ?? typeof v}`);
 }
 
 /** Folds chunks into the answer so far; `push` returns each chunk's text delta. */

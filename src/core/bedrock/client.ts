@@ -8,7 +8,7 @@ import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/
 import { displayProxyUrl, hasProxy, proxyForUrl, type ResolvedProxy } from '../proxyConfig';
 import type { LatencyFigures, LlamaRequestBody, StopReason, StreamEvent, TokenUsage } from '../types';
 import { authSourceFor, profileName, type AuthSource } from './authSource';
-import { ChunkAccumulator } from './chunkDecoder';
+import { ChunkAccumulator, MalformedChunkError } from './chunkDecoder';
 import { BedrockLlamaError, toBedrockLlamaError, type ErrorContext } from './errors';
 import { createHttpHandler, DEFAULT_CONNECT_TIMEOUT_MS, type NetworkOptions } from './httpHandler';
 import { abortError, RequestGuard, watchRetries, type RetryListener } from './requestGuard';
@@ -317,6 +317,15 @@ export class LlamaBedrockClient {
       });
     }
     if (guard.stoppedBy === 'caller') return toBedrockLlamaError(abortError(), ctx);
+    if (err instanceof MalformedChunkError) {
+      return new BedrockLlamaError({
+        kind: 'streamError',
+        retryable: true,
+        partialText,
+        detail: err.problem,
+        userMessage: `The answer from ${modelId} contained a chunk this extension cannot read (${err.problem}). The text received before it is kept; try again.`,
+      });
+    }
     if (err instanceof TruncatedStream) {
       return new BedrockLlamaError({
         kind: 'streamError',

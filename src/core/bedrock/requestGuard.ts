@@ -60,11 +60,13 @@ export class RequestGuard {
 
   /**
    * Times each attempt on its own: armed when an attempt starts, disarmed when it
-   * fails, so the SDK's retry back-off never counts as silence.
+   * fails, so the SDK's retry back-off never counts as silence. It sits just inside the
+   * retry loop, outside the deserializer: an HTTP error (a 429) reaches it as the thrown
+   * error it becomes, not as a response.
    */
   watchAttempts(stack: unknown): void {
     if (!this.idleMs) return;
-    (stack as MiddlewareStackLike).add(
+    (stack as MiddlewareStackLike).addRelativeTo(
       (next) => async (args) => {
         this.arm();
         try {
@@ -74,7 +76,7 @@ export class RequestGuard {
           throw err;
         }
       },
-      { step: 'deserialize', name: 'llamaIdleTimer' },
+      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'llamaIdleTimer' },
     );
   }
 

@@ -1,5 +1,6 @@
 // A conversation as a Markdown document, for Export: the messages, the attached code as
 // fenced blocks, and each answer as the model wrote it (it is Markdown already).
+import { redact } from '../bedrock/redact';
 import { formatTokens, formatUsd } from '../pricing';
 import { attachmentLabel, type Conversation, type Turn } from './conversation';
 
@@ -26,7 +27,7 @@ function answerPart(turn: Turn): string {
   const notes: string[] = [];
   if (turn.status === 'cut') notes.push('cut off at the length limit');
   if (turn.status === 'stopped') notes.push('stopped');
-  if (turn.status === 'error' && turn.error) notes.push(`failed: ${turn.error.message}`);
+  if (turn.status === 'error' && turn.error) notes.push(`failed: ${redact(turn.error.message)}`);
   if (turn.usage) notes.push(`${formatTokens(turn.usage.inputTokens)} in, ${formatTokens(turn.usage.outputTokens)} out, ${formatUsd(turn.costUsd)}`);
   if (turn.modelId) notes.push(turn.modelId);
   if (notes.length) lines.push('', `_${notes.join(' · ')}_`);

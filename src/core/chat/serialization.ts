@@ -8,6 +8,7 @@
 import type { Conversation, Turn } from './conversation';
 import { ChatHistory } from './history';
 import { isRecord } from './guards';
+import { redact } from '../bedrock/redact';
 import { isConversation, isTurn, LIMITS } from './validate';
 
 export const STORAGE_VERSION = 2;
@@ -68,7 +69,7 @@ export function readConversation(raw: unknown, id?: string): { conversation?: Co
   if (!isRecord(raw) || !Array.isArray(raw.turns)) return { dropped: [`${label}: damaged`] };
   const frame = { ...raw, turns: [] } as unknown as Conversation;
   if (!isConversation(frame) || (id !== undefined && raw.id !== id)) return { dropped: [`${label}: damaged`] };
-  const turns = raw.turns.filter(isTurn).map((t) => interrupted(t as Turn));
+  const turns = raw.turns.filter(isTurn).map((t) => scrubbed(interrupted(t as Turn)));
   const bad = raw.turns.length - turns.length;
   return { conversation: { ...frame, turns }, dropped: bad > 0 ? [`${label}: ${bad} damaged turn(s)`] : [] };
 }
@@ -94,6 +95,11 @@ export function buildHistory(conversations: Conversation[], activeId: string | u
     dropped.push(`conversation ${d.id}: ${d.whole ? 'left out' : `${d.turns} oldest turn(s) left out`} to stay within the history limits`);
   }
   return { history, dropped };
+}
+
+/** Errors stored by older builds may hold secrets (a proxy password in a message): redacted as they load. */
+function scrubbed(turn: Turn): Turn {
+  return turn.error ? { ...turn, error: { ...turn.error, message: redact(turn.error.message) } } : turn;
 }
 
 /** A turn that was streaming when the window closed did not finish: it was stopped. */

@@ -49,15 +49,6 @@ export class Coalescer {
     if (this.failure) throw this.failure;
   }
 
-  /** Drops what is not written yet (the request was stopped); waits for a write in flight. */
-  async discard(): Promise<void> {
-    this.closed = true;
-    this.buffer = '';
-    if (this.timer !== undefined) this.clearTimer(this.timer);
-    this.timer = undefined;
-    if (this.inFlight) await this.inFlight;
-  }
-
   private schedule(): void {
     if (this.inFlight || this.timer !== undefined) return;
     const wait = this.lastWriteAt + this.options.intervalMs - this.now();

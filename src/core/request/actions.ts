@@ -43,13 +43,15 @@ const FIXES: Record<BedrockLlamaErrorKind, RequestAction[]> = {
 };
 
 /**
- * What a failure offers. Retry comes first when trying again can help (an SSO login is
- * retried by Sign In itself); Sign In only for a profile name that is safe on a command line.
+ * What a failure offers. Retry is always there, since the request is kept and nothing has to
+ * be typed again: first when trying again can help by itself, after the fixes when one of
+ * them comes first (pick another model, sign in, set a key, then Retry). Sign In only for a
+ * profile name that is safe on a command line.
  */
 export function actionsForFailure(failure: Pick<Failure, 'kind' | 'retryable' | 'profile'>): RequestAction[] {
   const fixes = FIXES[failure.kind].filter((a) => a !== 'signIn' || !failure.profile || isSafeProfileName(failure.profile));
-  const retry: RequestAction[] = failure.retryable && failure.kind !== 'ssoExpired' ? ['retry'] : [];
-  return [...retry, ...fixes, 'showLog'];
+  if (failure.kind === 'aborted') return ['showLog'];
+  return failure.retryable && failure.kind !== 'ssoExpired' ? ['retry', ...fixes, 'showLog'] : [...fixes, 'retry', 'showLog'];
 }
 
 /** The actions for invalid settings and for a prompt that does not fit. */

@@ -43,7 +43,10 @@ export interface RequestEvents {
 }
 
 export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: RequestEvents, signal: AbortSignal): Promise<RequestOutcome> {
-  if (!deps.settings.ok) return { kind: 'invalidSettings', errors: deps.settings.errors };
+  if (!deps.settings.ok) {
+    deps.log?.warn(`${deps.requestId} not sent: invalid settings: ${deps.settings.errors.map((e) => e.message).join('; ')}`);
+    return { kind: 'invalidSettings', errors: deps.settings.errors };
+  }
   const config = deps.settings.config;
   const promptInput: PromptInput = {
     ...spec.prompt,
@@ -57,7 +60,10 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   try {
     prompt = buildPrompt(promptInput);
   } catch (err) {
-    if (err instanceof PromptTooLongError) return { kind: 'promptTooLong', message: err.message };
+    if (err instanceof PromptTooLongError) {
+      deps.log?.warn(`${deps.requestId} not sent: the prompt needs ~${err.neededTokens} tokens, ${err.availableTokens} fit in ${config.modelId}'s window`);
+      return { kind: 'promptTooLong', message: err.message };
+    }
     throw err;
   }
   const log = deps.log;

@@ -8,10 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Context } from 'mocha';
+import type { Context, Runnable, Test } from 'mocha';
 import {
   ROOT, type Sandbox, createSandbox, installVsix, keepLogs, launchBrowser, remoteUri, startCodeServer, stopAll,
-  userSettingsWith, workbenchUrl, writeMachineSettings,
+  userSettingsFile, userSettingsWith, workbenchUrl, writeMachineSettings,
 } from '../../../scripts/vscode/codeServer';
 import { BedrockTestServer } from '../../server/bedrockServer';
 import { Workbench } from './workbench';
@@ -42,8 +42,135 @@ let sandbox: Sandbox | undefined;
 let current: Workbench | undefined;
 let bedrock: BedrockTestServer | undefined;
 let anyFailed = false;
-/** The chat webview's console warnings and errors, and uncaught errors, since the last test began. */
-let webviewConsole: string[] = [];
+
+// ---------------------------------------------------------------------------------------
+// The console: what the extension's own code logged in the page
+
+/** A console warning or error, or an uncaught exception, in the workbench page or one of its frames. */
+export interface ConsoleEntry {
+  type: string;
+  /** The script or document that logged it (for an uncaught exception: the top of its stack). */
+  url: string;
+  text: string;
+  /** Whose it is: the chat webview (our code), the extension host (forwarded by the workbench), or the workbench. */
+  origin: 'webview' | 'extensionHost' | 'workbench';
+}
+
+/**
+ * The chat webview's frames: VS Code's webview host page and the content frame inside it
+ * (both under `…/contrib/webview/browser/pre/`), and the extension's bundled webview assets.
+ */
+const WEBVIEW_URL = /\/vs\/workbench\/contrib\/webview\/browser\/pre\/|\/dist\/webview\//;
+/** The extension's install or source folder, as it shows in stack traces the extension host forwards. */
+const EXTENSION_PATH = /bedrock-llama/i;
+
+/**
+ * Console output that is not the extension's doing, with why; everything else the chat
+ * webview logs as a warning or error fails the test that was running (and so does an
+ * extension-host error whose text names the extension). The workbench's own console (404s for
+ * `vsda`, which code-server does not ship; "The web worker extension host is started in a
+ * same-origin iframe!"; "[lifecycle] Long running operations during shutdown…" and "IndexedDB
+ * database 'vscode-web-db' is closed" on a reload; the errors of error notifications, which the
+ * notification check covers) is not checked at all; it is printed when a test fails.
+ */
+export const IGNORED_CONSOLE: ReadonlyArray<{ origin: ConsoleEntry['origin']; text: RegExp; why: string }> = [
+  {
+    origin: 'webview',
+    text: /^An iframe which has both allow-scripts and allow-same-origin for its sandbox attribute can escape its sandboxing\.$/,
+    why: "VS Code's webview host page (pre/index.html) creating its content frame: Chromium's notice about VS Code's own sandbox flags",
+  },
+  {
+    origin: 'extensionHost',
+    text: /NodeVersionSupportWarning: The AWS SDK for JavaScript \(v3\)/,
+    why: "the AWS SDK's notice that it will need Node 22 from 2027; code-server 4.100.3 runs extensions on Node 20",
+  },
+];
+
+let consoleEntries: ConsoleEntry[] = [];
+let expectedConsole: RegExp[] = [];
+
+function originOf(url: string, text: string): ConsoleEntry['origin'] {
+  if (WEBVIEW_URL.test(url) || /^Llama chat:/.test(text)) return 'webview';
+  if (/\[Extension Host\]/.test(text)) return 'extensionHost';
+  return 'workbench';
+}
+
+/** Whether `entry` is a problem of the extension's that fails the running test. */
+function isExtensionProblem(entry: ConsoleEntry): boolean {
+  if (IGNORED_CONSOLE.some((i) => i.origin === entry.origin && i.text.test(entry.text))) return false;
+  if (expectedConsole.some((p) => p.test(entry.text))) return false;
+  if (entry.origin === 'webview') return true;
+  return entry.origin === 'extensionHost' && entry.type === 'error' && EXTENSION_PATH.test(entry.text);
+}
+
+/** Declares a console warning or error this test makes the webview log on purpose (e.g. to test the check). */
+export function expectConsole(pattern: RegExp): void {
+  expectedConsole.push(pattern);
+}
+
+/** Console warnings, errors and uncaught exceptions since the running test began, whoever logged them. */
+export function consoleSinceTestBegan(): ConsoleEntry[] {
+  return [...consoleEntries];
+}
+
+/**
+ * What fails the running test so far: console output of the extension's (see IGNORED_CONSOLE)
+ * and error or warning notifications and dialogs it did not declare with `wb.expectNotification`.
+ * The fixture runs this after every test body; tests may call it to check the check.
+ */
+export async function testProblems(): Promise<string[]> {
+  const problems = consoleEntries.filter(isExtensionProblem).map((e) => `${e.origin} console ${e.type}: ${e.text.slice(0, 400)}${e.url ? ` (${e.url.slice(0, 200)})` : ''}`);
+  for (const m of (await current?.unexpectedMessages()) ?? []) {
+    problems.push(`unexpected ${m.severity} ${m.kind}: ${JSON.stringify(m.message.slice(0, 400))}${m.source ? ` (${m.source})` : ''}${m.buttons.length ? ` [${m.buttons.join(', ')}]` : ''}`);
+  }
+  return problems;
+}
+
+/** Problems no test's own check saw: shown after it, or between tests (hooks, clean-up); they fail the run at its end. */
+const lateProblems: string[] = [];
+/** The test that ran last, for naming late problems. */
+let lastTest = 'the start of the run';
+
+/** Forgets what was shown and logged: the next check starts from here. */
+function resetRecord(): void {
+  consoleEntries = [];
+  expectedConsole = [];
+  current?.beginTest();
+}
+
+/** Keeps the problems shown since the last reset as late ones, then resets. */
+async function keepLateProblems(when: string): Promise<void> {
+  lateProblems.push(...(await testProblems().catch(() => [])).map((p) => `${when}: ${p}`));
+  resetRecord();
+}
+/** How long a test's check waits for messages still on their way (a notification, a console line). */
+const SETTLE_MS = 250;
+
+const CHECKED = Symbol('checked by the UI fixture');
+
+/**
+ * Makes `test` fail when its body passed but `testProblems()` then reports something (the
+ * root `beforeEach` does this to every test). Exported for the test that checks the check.
+ */
+export function checkAfterBody(test: Test): void {
+  const body = test.fn as ((this: Context) => unknown) | undefined;
+  // Tests that take a `done` callback are left as they are; their problems fail the run at its end.
+  if (!body || body.length > 0 || (body as { [CHECKED]?: true })[CHECKED]) return;
+  const checked = async function (this: Context) {
+    await body.call(this);
+    await sleep(SETTLE_MS);
+    const problems = await testProblems();
+    if (problems.length > 0) {
+      throw new Error(`the extension reported a problem during this test (declare an expected notification with wb.expectNotification(/…/)):\n  ${problems.join('\n  ')}`);
+    }
+  };
+  test.fn = Object.assign(checked, { [CHECKED]: true as const });
+}
+
+/** Whether `test`'s body is followed by the problem check. */
+export function isChecked(test: Runnable | undefined): boolean {
+  return (test?.fn as { [CHECKED]?: true } | undefined)?.[CHECKED] === true;
+}
 
 export function configureFixture(o: FixtureOptions): void {
   options = o;
@@ -59,6 +186,33 @@ export function workbench(): Workbench {
 export function localBedrock(): BedrockTestServer {
   if (!bedrock) throw new Error('the UI fixture is not started');
   return bedrock;
+}
+
+/** The workspace files as the run began, by name. */
+const originalFiles = new Map<string, string>();
+
+/** A workspace file's text as the run began. */
+export function originalWorkspaceFile(name: string): string {
+  const text = originalFiles.get(name);
+  if (text === undefined) throw new Error(`no workspace file ${name} at the start of the run`);
+  return text;
+}
+
+/**
+ * Writes back every workspace file that differs from its text at the start of the run, and
+ * returns their names. VS Code for the web auto-saves edits after a second (its default
+ * `files.autoSave` there is `afterDelay`), so what a test wrote stays on disk for the next
+ * tests unless it is undone; the workbench reloads an unmodified open file from disk.
+ */
+export function restoreWorkspaceFiles(): string[] {
+  const restored: string[] = [];
+  for (const [name, text] of originalFiles) {
+    const file = path.join(workspaceFolder(), name);
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) continue;
+    fs.writeFileSync(file, text);
+    restored.push(name);
+  }
+  return restored;
 }
 
 /** The sandbox's workspace folder (sample.ts, sample.py, README.md). */
@@ -82,9 +236,24 @@ export async function updateSettings(values: Record<string, unknown>): Promise<v
   await sleep(500);
 }
 
+/** The user settings file's text as saved on disk. */
+export function userSettingsText(): string {
+  if (!sandbox) throw new Error('the UI fixture is not started');
+  return fs.readFileSync(userSettingsFile(sandbox), 'utf8');
+}
+
+/** The user settings as saved on disk (what the extension's `updateSetting` and `updateSettings()` wrote). */
+export function userSettings(): Record<string, unknown> {
+  return JSON.parse(userSettingsText()) as Record<string, unknown>;
+}
+
 export async function startFixture(): Promise<Workbench> {
   if (!options) throw new Error('configureFixture() was not called');
   sandbox = createSandbox('ui');
+  originalFiles.clear();
+  for (const entry of fs.readdirSync(sandbox.workspace, { withFileTypes: true })) {
+    if (entry.isFile()) originalFiles.set(entry.name, fs.readFileSync(path.join(sandbox.workspace, entry.name), 'utf8'));
+  }
   bedrock = new BedrockTestServer();
   const { url } = await bedrock.start();
   writeMachineSettings(sandbox, { 'bedrockLlama.endpoint': url });
@@ -92,17 +261,23 @@ export async function startFixture(): Promise<Workbench> {
   const server = await startCodeServer(options.codeServer, sandbox);
   const page = await (await launchBrowser()).newPage();
   page.on('console', (msg) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    const url = msg.location().url;
     const text = msg.text();
-    // VS Code's own notice about its webview host frame is not ours.
-    if ((msg.type() === 'error' || msg.type() === 'warning') && /webview|Llama chat/.test(`${msg.location().url} ${text}`) && !/can escape its sandboxing/.test(text)) {
-      webviewConsole.push(`${msg.type()}: ${text.slice(0, 500)}`);
-    }
+    consoleEntries.push({ type: msg.type(), url, text, origin: originOf(url, text) });
   });
-  page.on('pageerror', (err) => webviewConsole.push(`uncaught: ${err.message.slice(0, 500)}`));
+  page.on('pageerror', (err) => {
+    const url = /(https?:\/\/[^\s)]+)/.exec(err.stack ?? '')?.[1] ?? '';
+    // Uncaught exceptions are the extension's problem when they come from the webview or name the extension.
+    consoleEntries.push({ type: 'uncaught', url, text: `${err.name}: ${err.message}`, origin: WEBVIEW_URL.test(err.stack ?? '') ? 'webview' : EXTENSION_PATH.test(err.stack ?? '') ? 'extensionHost' : 'workbench' });
+  });
+  current = new Workbench(page, SCREENSHOTS);
+  await current.watchMessages();
   const payload: Array<[string, string]> | undefined = options.vsix ? undefined : [['extensionDevelopmentPath', remoteUri(server, ROOT)]];
   await page.goto(workbenchUrl(server, sandbox, payload));
-  current = new Workbench(page, SCREENSHOTS);
   await current.ready();
+  // The extension's status bar item: it is active, so its commands are in the palette.
+  await current.waitForStatusBarText(/^Llama .* tok/, 60_000);
   return current;
 }
 
@@ -122,8 +297,14 @@ export const mochaHooks = {
     this.timeout(120_000);
     await startFixture();
   },
+  async beforeEach(this: Context): Promise<void> {
+    // What describe-level hooks and the last clean-up showed belongs to no test.
+    await keepLateProblems(`between "${lastTest}" and "${this.currentTest?.fullTitle() ?? '?'}"`);
+    if (this.currentTest) checkAfterBody(this.currentTest);
+  },
   async afterEach(this: Context): Promise<void> {
     const test = this.currentTest;
+    lastTest = test?.fullTitle() ?? '?';
     if (test?.state === 'failed') {
       anyFailed = true;
       const file = await current?.screenshot(`FAILED ${test.fullTitle()}`).catch(() => undefined);
@@ -132,14 +313,24 @@ export const mochaHooks = {
       // never sent, one that hung, and one that failed look alike in a screenshot.
       const requests = bedrock?.requests.map((r) => `#${r.id} ${r.outcome} after ${r.chunksSent} chunk(s)`) ?? [];
       console.log(`      requests at the local server during the test: ${requests.join('; ') || 'none'}`);
-      for (const line of webviewConsole.slice(-20)) console.log(`      webview ${line}`);
+      for (const m of (await current?.shownMessages().catch(() => [])) ?? []) console.log(`      ${m.severity} ${m.kind}: ${m.message.slice(0, 300)}`);
+      for (const e of consoleEntries.slice(-20)) console.log(`      ${e.origin} console ${e.type}: ${e.text.slice(0, 300)}`);
+      resetRecord();
+    } else {
+      // The test's own check passed (or, for a `done`-style test, never ran): what shows up
+      // now came late.
+      await keepLateProblems(`after "${lastTest}"`);
     }
-    webviewConsole = [];
     bedrock?.reset();
     await current?.dismiss(); // leave no dialog or palette open for the next test
+    await current?.clearNotifications().catch(() => undefined);
   },
   async afterAll(this: Context): Promise<void> {
     this.timeout(30_000);
+    if (current) await keepLateProblems(`after "${lastTest}" (the last test)`);
     await stopFixture(anyFailed || !current); // no workbench: starting it failed
+    if (lateProblems.length > 0) {
+      throw new Error(`the extension reported problems that no test's own check saw (they are not the running test's, or came after its check):\n  ${lateProblems.join('\n  ')}`);
+    }
   },
 };

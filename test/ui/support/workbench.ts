@@ -6,13 +6,89 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Page } from 'playwright-core';
 
 const QUICK_INPUT = '.quick-input-widget';
+const TOASTS = '.notifications-toasts .notification-toast';
+
+/** A notification toast or a modal dialog the workbench showed (test/ui/support/workbench.ts MESSAGE_WATCH). */
+export interface ShownMessage {
+  kind: 'notification' | 'dialog';
+  severity: 'error' | 'warning' | 'info' | 'unknown';
+  /** The message (a dialog's message and detail, joined by a line break). */
+  message: string;
+  /** "Source: Llama on Bedrock" and the like; empty for dialogs. */
+  source: string;
+  buttons: string[];
+  /** Unique per page load and message text. */
+  uid: string;
+}
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
 export class Workbench {
+  /** Notifications and dialogs shown since `beginTest()`, in order (see `watchMessages`). */
+  private shown: ShownMessage[] = [];
+  private readonly shownIds = new Set<string>();
+  private expected: RegExp[] = [];
+
   constructor(
     readonly page: Page,
     private readonly screenshotDir: string,
   ) {}
+
+  /**
+   * Records every notification toast and modal dialog the workbench shows, from now on and
+   * after reloads (an init script in the top frame reports each new one through a binding).
+   * Call once, before the first navigation.
+   */
+  async watchMessages(): Promise<void> {
+    await this.page.exposeBinding('__llamaMessageShown', (_source, message: ShownMessage) => this.record(message));
+    await this.page.addInitScript(MESSAGE_WATCH);
+  }
+
+  /** Starts a test's record: nothing shown yet, nothing expected. */
+  beginTest(): void {
+    this.shown = [];
+    this.expected = [];
+  }
+
+  /**
+   * Declares that this test may show an error or warning notification (or dialog) whose text
+   * matches `pattern`: the fixture fails the test on every error or warning nobody declared.
+   */
+  expectNotification(pattern: RegExp): void {
+    this.expected.push(pattern);
+  }
+
+  /** Every notification and dialog shown since the test began (after one last look at the page). */
+  async shownMessages(): Promise<ShownMessage[]> {
+    const current = (await this.page.evaluate('window.__llamaScanMessages ? window.__llamaScanMessages() : []').catch(() => [])) as ShownMessage[];
+    for (const message of current) this.record(message);
+    return [...this.shown];
+  }
+
+  /**
+   * Errors and warnings (notifications of those severities, and dialogs other than plain
+   * info/question ones) shown since the test began that no `expectNotification` pattern matches.
+   */
+  async unexpectedMessages(): Promise<ShownMessage[]> {
+    return (await this.shownMessages()).filter((m) => isProblem(m) && !this.expected.some((p) => p.test(m.message)));
+  }
+
+  /** The visible notification toast whose text matches `text`. */
+  notificationToast(text: string | RegExp) {
+    return this.page.locator(TOASTS, { hasText: text });
+  }
+
+  /** Clears every notification (toasts and the notification centre's list) when a toast is showing. */
+  async clearNotifications(): Promise<void> {
+    if ((await this.page.locator(TOASTS).locator('visible=true').count()) === 0) return;
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator(TOASTS).locator('visible=true').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+  }
+
+  private record(message: ShownMessage): void {
+    if (this.shownIds.has(message.uid)) return;
+    this.shownIds.add(message.uid);
+    this.shown.push(message);
+  }
 
   /** The workbench is rendered and its status bar is up. */
   async ready(timeoutMs = 60_000): Promise<void> {
@@ -50,9 +126,12 @@ export class Workbench {
         continue;
       }
       const row = this.quickPickRow(title, prefix);
-      await row.waitFor({ timeout: 10_000 }).catch(async () => {
+      const listed = await row.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      if (!listed) {
+        // The palette lists what was registered when it opened: early in a run, open it again.
+        if (attempt < 3) continue;
         throw new Error(`no palette entry "${title}"; listed: ${JSON.stringify(await this.quickPickLabels())}`);
-      });
+      }
       try {
         await row.click({ timeout: 5_000 });
         return;
@@ -234,6 +313,70 @@ const VIEW_AREA = `(title) => {
 }`;
 
 type Box = { x: number; y: number; width: number; height: number };
+
+function isProblem(m: ShownMessage): boolean {
+  if (m.kind === 'dialog') return m.severity !== 'info';
+  return m.severity === 'error' || m.severity === 'warning';
+}
+
+/**
+ * Runs in the top frame of every page load (an init script): reports each notification toast
+ * and modal dialog as it appears (a MutationObserver: a toast clicked away at once is still
+ * seen) and again whenever its text changes, through the `__llamaMessageShown` binding;
+ * `window.__llamaScanMessages()` returns what is showing now. The workbench renders at most
+ * three toasts at a time and none while the notification centre is open; those are not seen.
+ */
+const MESSAGE_WATCH = `(() => {
+  if (window.top !== window || window.__llamaScanMessages) return;
+  const load = Math.random().toString(36).slice(2);
+  const seen = new WeakMap();
+  let next = 0;
+  const text = (el) => (el ? el.textContent || '' : '').replace(/\\s+/g, ' ').trim();
+  const severityOf = (el) => {
+    const c = el ? String(el.className) : '';
+    return /codicon-(dialog-)?error\\b/.test(c) ? 'error' : /codicon-(dialog-)?warning\\b/.test(c) ? 'warning' : /codicon-(dialog-)?info\\b|codicon-question\\b/.test(c) ? 'info' : 'unknown';
+  };
+  const found = () => {
+    const out = [];
+    for (const item of document.querySelectorAll('.notifications-toasts .notification-list-item')) {
+      out.push([item, {
+        kind: 'notification',
+        severity: severityOf(item.querySelector('.notification-list-item-icon')),
+        message: text(item.querySelector('.notification-list-item-message')),
+        source: text(item.querySelector('.notification-list-item-source')),
+        buttons: Array.from(item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')).map(text),
+      }]);
+    }
+    for (const box of document.querySelectorAll('.monaco-dialog-box')) {
+      out.push([box, {
+        kind: 'dialog',
+        severity: severityOf(box.querySelector('.dialog-icon')),
+        message: [text(box.querySelector('.dialog-message-text')), text(box.querySelector('.dialog-message-detail'))].filter(Boolean).join('\\n'),
+        source: '',
+        buttons: Array.from(box.querySelectorAll('.dialog-buttons .monaco-button')).map(text),
+      }]);
+    }
+    return out;
+  };
+  const scan = () => {
+    const now = [];
+    for (const [el, message] of found()) {
+      if (!message.message) continue; // not rendered yet
+      const key = message.severity + '|' + message.message;
+      let keys = seen.get(el);
+      if (!keys) seen.set(el, (keys = new Map()));
+      if (!keys.has(key)) {
+        keys.set(key, load + '-' + next++);
+        const shown = Object.assign({}, message, { uid: keys.get(key) });
+        if (window.__llamaMessageShown) window.__llamaMessageShown(shown).catch(() => undefined);
+      }
+      now.push(Object.assign({}, message, { uid: keys.get(key) }));
+    }
+    return now;
+  };
+  window.__llamaScanMessages = scan;
+  new MutationObserver(scan).observe(document, { childList: true, subtree: true, characterData: true });
+})()`;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

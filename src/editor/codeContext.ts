@@ -22,7 +22,8 @@ export function attachmentFor(doc: vscode.TextDocument, range: vscode.Range): Co
       languageId: doc.languageId,
       text: doc.getText(range),
       startLine: range.start.line + 1,
-      endLine: range.end.line + 1,
+      // A selection made of whole lines ends at column 0 of the next line, which it does not include.
+      endLine: range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1,
     },
   };
 }

@@ -231,6 +231,17 @@ describe('editor commands', function () {
       assert.ok(promptOf(bedrock().requests[0]).includes('function add'));
     });
 
+    it('names the lines a whole-line selection covers, not the line its end sits on', async () => {
+      const api = await activate();
+      const editor = await openSource();
+      editor.selection = new vscode.Selection(1, 0, 3, 0); // lines 2–3, as Shift+Down twice selects them
+      bedrock().enqueue(textResponse('Sums.', { chunks: 1 }));
+      await vscode.commands.executeCommand('bedrockLlama.askAboutSelection', 'What?');
+      const turn = api.chat.activeConversation.turns.at(-1)!;
+      assert.deepEqual([turn.attachment?.startLine, turn.attachment?.endLine], [2, 3]);
+      assert.equal(turn.attachment?.text, '  const sum = a + b;\n  return sum;\n');
+    });
+
     it('Ask sends the question with the selection attached and answers in the chat', async () => {
       const api = await activate();
       const editor = await openSource();

@@ -64,6 +64,34 @@ describe('editor', function () {
     assert.doesNotMatch(text, /politely/);
   });
 
+  it('Escape closes the suggest widget first and leaves the summary streaming; the next Escape stops it', async () => {
+    const wb = workbench();
+    const page = wb.page;
+    await wb.openFile('sample.ts');
+    await selectLines(2, 3);
+    localBedrock().enqueue(textResponse(`Checks ${'again '.repeat(60)}done.`, { chunks: 62, chunkDelayMs: 100 }));
+    await wb.runCommand('Llama: Summarize Selection Inline');
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
+      if ((await wb.editorText()).includes('// Checks')) break;
+    }
+    // The cursor goes to the end of the file and asks for suggestions there.
+    await page.locator('.monaco-editor textarea').first().focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+Space');
+    const suggest = page.locator('.monaco-editor .suggest-widget.visible');
+    await suggest.waitFor({ timeout: 10_000 });
+    await wb.screenshot('escape-suggest-open');
+    await page.keyboard.press('Escape');
+    await suggest.waitFor({ state: 'hidden', timeout: 10_000 });
+    const request = localBedrock().requests[0];
+    await sleep(400);
+    assert.equal(request.outcome, 'pending', 'the first Escape only closed the suggest widget');
+    await page.keyboard.press('Escape');
+    const ended = await localBedrock().ended(request);
+    assert.equal(ended.clientDisconnected, true, 'the second Escape stopped the summary');
+    assert.doesNotMatch(await wb.editorText(), /done\./);
+  });
+
   it('tells the user what to do when Bedrock refuses the request, and inserts nothing', async () => {
     const wb = workbench();
     await wb.openFile('sample.ts');

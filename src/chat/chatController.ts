@@ -108,7 +108,8 @@ export class ChatController implements vscode.Disposable {
       return;
     }
     this.reveal();
-    await this.stopFlight();
+    // Two quick Explain/Ask calls both wait here: each stops whatever is in flight when it gets its turn.
+    while (this.flight) await this.stopFlight();
     const conversation = this.history.active;
     const turn = this.history.addTurn(conversation, { text: request.displayText, task: request.task, attachment: request.attachment });
     this.reportDropped();
@@ -225,7 +226,7 @@ export class ChatController implements vscode.Disposable {
         failRound(turn, { message: redact(`The request failed: ${err instanceof Error ? err.message : String(err)}`), actions: ['showLog'] });
       })
       .finally(() => {
-        this.flight = undefined;
+        if (this.flight === flight) this.flight = undefined;
         this.postTurn(conversation, turn);
         this.broadcast({ type: 'busy' });
         this.reportDropped();

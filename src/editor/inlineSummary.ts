@@ -158,6 +158,7 @@ export class InlineSummary {
           if (taken) return;
           taken = true;
           this.offers--;
+          services.continuations.withdrawRetry(retry);
           this.attempt('retry').catch((err: unknown) => services.log.error(`Summary: Retry failed unexpectedly: ${String(err)}`));
         };
         notifyFailure(outcome.failure, log, { retry }, kind === 'continue' ? 'The summary could not be continued. ' : '');

@@ -45,8 +45,9 @@ export class SummaryBlock implements vscode.Disposable {
         if (e.document !== document) return;
         for (const c of e.contentChanges) this.tracker.apply(c);
       }),
+      // Also fired when the document's language changes; the document is still open then.
       vscode.workspace.onDidCloseTextDocument((d) => {
-        if (d !== document || this.closed) return;
+        if (d !== document || !document.isClosed || this.closed) return;
         this.closed = true;
         this.closedEmitter.fire();
       }),
@@ -86,18 +87,20 @@ export class SummaryBlock implements vscode.Disposable {
     const replaceAll = how.replaceAll && !this.isEmpty;
     for (let attempt = 0; attempt < EDIT_TRIES; attempt++) {
       if (this.closed) throw new EditRefused('the document was closed');
-      let at = 0;
       const ok = await queued(doc, () => {
         if (replaceAll) {
           const { start, end } = this.range;
-          at = start;
           return apply(doc, new vscode.Range(doc.positionAt(start), doc.positionAt(end)), text, how.undoStopBefore);
         }
-        at = this.tracker.expectOwnInsert(text);
+        const at = this.tracker.expectOwnInsert(text);
         return apply(doc, new vscode.Range(doc.positionAt(at), doc.positionAt(at)), text, how.undoStopBefore);
       });
-      // A read-only editor (files.readonlyInclude) answers true and applies nothing: check the text landed.
-      if (ok && doc.getText(new vscode.Range(doc.positionAt(at), doc.positionAt(at + text.length))) !== text) {
+      // A read-only editor (files.readonlyInclude) answers true and applies nothing: check the text
+      // landed — an insert by its change event, a replacement at the block's (tracked) start.
+      const landed = replaceAll
+        ? doc.getText(new vscode.Range(doc.positionAt(this.tracker.start), doc.positionAt(this.tracker.start + text.length))) === text
+        : !this.tracker.awaitingOwnInsert;
+      if (ok && !landed) {
         this.tracker.cancelExpected();
         throw new EditRefused('VS Code did not apply the edit (is the document read-only?)');
       }

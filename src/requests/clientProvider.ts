@@ -49,7 +49,9 @@ export class ClientProvider {
 
   /** The client for one request: kept open until `release()`, even if the settings change meanwhile. */
   async lease(config: LlamaConfig): Promise<ClientLease> {
-    const client = await this.get(config);
+    await this.apiKey.ready;
+    // Counted in the same tick the client is picked: a settings change in between must not close it.
+    const client = this.current(config);
     this.leases.set(client, (this.leases.get(client) ?? 0) + 1);
     let released = false;
     return {

@@ -48,6 +48,11 @@ export class Continuations implements vscode.Disposable {
     previous?.drop();
   }
 
+  /** Withdraws a Retry offer taken another way (the notification's button). */
+  withdrawRetry(run: () => void): void {
+    if (this.retry?.run === run) this.retry = undefined;
+  }
+
   /** Runs the latest Retry offer (the notification's button does the same); false when there is none. */
   retryLatest(): boolean {
     const r = this.retry;

@@ -213,6 +213,27 @@ describe('failure paths', function () {
       assert.equal(turn.estimated, true, 'the failed round is metered as an estimate');
     });
 
+    it('two quick Explains while an answer streams: each stops the one before, and the last one answers', async () => {
+      const editor = await openSource();
+      selectBody(editor);
+      bedrock().enqueue(
+        textResponse(`first ${'word '.repeat(30)}end`, { chunks: 32, chunkDelayMs: 50 }),
+        textResponse(`second ${'word '.repeat(30)}end`, { chunks: 32, chunkDelayMs: 50 }),
+        textResponse('third answer.', { chunks: 2 }),
+      );
+      const first = vscode.commands.executeCommand('bedrockLlama.askAboutSelection', 'First?');
+      await until('the first answer to stream', () => (api.chat.activeConversation.turns.at(-1)?.answer ?? '').startsWith('first'));
+      const second = vscode.commands.executeCommand('bedrockLlama.explainSelection');
+      const third = vscode.commands.executeCommand('bedrockLlama.explainSelection');
+      await Promise.all([first, second, third]);
+      await idle();
+      const turns = api.chat.activeConversation.turns.slice(-3);
+      assert.deepEqual(turns.map((t) => t.status), ['stopped', 'stopped', 'done'], JSON.stringify(turns.map((t) => [t.status, t.answer.slice(0, 20)])));
+      // The second may be stopped before its request left: the server then gives its script to the third.
+      assert.ok(['third answer.', `second ${'word '.repeat(30)}end`].includes(turns[2].answer), turns[2].answer);
+      assert.equal(api.services.active.size, 0, 'nothing left in flight');
+    });
+
     it('an expired SSO login offers Sign In in the chat, as the notification does', async () => {
       // A profile whose SSO token expired an hour ago, in a throwaway HOME (restored afterwards).
       const saved = { HOME: process.env.HOME, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE };

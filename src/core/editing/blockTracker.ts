@@ -22,6 +22,11 @@ export class BlockTracker {
     return this.end;
   }
 
+  /** An announced insertion has not been reported by the document (yet, or ever: a refused edit). */
+  get awaitingOwnInsert(): boolean {
+    return this.expected.length > 0;
+  }
+
   /** Forgets announced insertions that did not happen (the edit was refused). */
   cancelExpected(): void {
     this.expected.length = 0;

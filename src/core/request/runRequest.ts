@@ -4,6 +4,7 @@
 // why), hears text and retries through `events`, and decides what to show. Nothing here
 // shows anything, and nothing is reused between runs: Retry and Continue call it afresh.
 import { BedrockLlamaError } from '../bedrock/errors';
+import { redact } from '../bedrock/redact';
 import type { RetryReason } from '../bedrock/requestGuard';
 import { costUsd, priceFor } from '../pricing';
 import { generateWithProfileFallback, plannedInvokeId, type ProfileMemory, type RegionAwareClient } from '../profileFallback';
@@ -76,7 +77,15 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
 
   const received: string[] = [];
   let accepted = false;
-  const lease = await deps.connect(config);
+  let lease: ClientLease;
+  try {
+    lease = await deps.connect(config);
+  } catch (err) {
+    // E.g. the secret store could not be read: a failure the surface shows, not a thrown command.
+    const message = redact(`Llama could not prepare the connection to Bedrock: ${err instanceof Error ? err.message : String(err)}`);
+    deps.log?.warn(`${deps.requestId} not sent: ${message}`);
+    return { kind: 'failed', failure: { kind: 'unknown', message, retryable: true }, text: '', modelId: config.modelId, configModelId: config.modelId };
+  }
   // What is sent; the inference-profile fallback may change it.
   let modelId = plannedInvokeId(config.model, config.inferenceProfile, config.region, deps.profiles);
   const started = Date.now();
@@ -114,12 +123,13 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     const meter = accepted ? estimatedMeter(config, body.prompt, text) : undefined;
     const error = err instanceof BedrockLlamaError ? err : undefined;
     const kind = error?.kind ?? 'unknown';
-    if (kind === 'aborted' || signal.aborted) {
+    // Only the caller's signal means a Stop; an `aborted` of its own (the client was closed) is a failure.
+    if (signal.aborted) {
       const cause = stopCauseOf(signal);
       log?.info(`${id} ${modelId} stopped (${cause}) after ${Date.now() - started} ms, ${text.length} chars received${meter ? `, metered ≈in=${meter.usage.inputTokens} ≈out=${meter.usage.outputTokens}` : ', not billed'}`);
       return { kind: 'stopped', cause, text, meter, modelId, configModelId: ids.configModelId };
     }
-    const message = error?.userMessage ?? `The request failed: ${err instanceof Error ? err.message : String(err)}`;
+    const message = error?.userMessage ?? redact(`The request failed: ${err instanceof Error ? err.message : String(err)}`);
     log?.warn(
       `${id} ${modelId} failed after ${Date.now() - started} ms: ${kind}` +
       `${error?.httpStatus ? ` HTTP ${error.httpStatus}` : ''}${error?.awsErrorName ? ` ${error.awsErrorName}` : ''}` +

@@ -242,9 +242,19 @@ export function userSettingsText(): string {
   return fs.readFileSync(userSettingsFile(sandbox), 'utf8');
 }
 
-/** The user settings as saved on disk (what the extension's `updateSetting` and `updateSettings()` wrote). */
+/**
+ * The user settings as saved on disk (what the extension's `updateSetting` and `updateSettings()` wrote).
+ * VS Code writes the file in place: a read that meets it half-written is tried again.
+ */
 export function userSettings(): Record<string, unknown> {
-  return JSON.parse(userSettingsText()) as Record<string, unknown>;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return JSON.parse(userSettingsText()) as Record<string, unknown>;
+    } catch (err) {
+      if (attempt >= 50) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // 20 ms, synchronously
+    }
+  }
 }
 
 export async function startFixture(): Promise<Workbench> {

@@ -7,7 +7,7 @@
 // Generating. Outcomes are shown in the turn itself, with the actions of the failure's kind.
 import * as vscode from 'vscode';
 import {
-  failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
+  addEstimatedUsage, failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
   type Conversation, type EditorTurnRequest, type ErrorAction, type Turn,
 } from '../core/chat/conversation';
 import { chatErrorActions } from '../core/chat/errorActions';
@@ -17,7 +17,7 @@ import { isEditorTurnRequest } from '../core/chat/validate';
 import { CATALOG } from '../core/catalog';
 import type { Attachment } from '../core/prompt';
 import { redact } from '../core/bedrock/redact';
-import { StopRequest, type Metered, type RequestOutcome } from '../core/request/outcome';
+import { StopRequest, type RequestOutcome } from '../core/request/outcome';
 import { runRequestAction, settingsMessage } from '../requests/errorMessages';
 import { runModelRequest } from '../requests/modelRequest';
 import type { Services } from '../services';
@@ -262,10 +262,10 @@ export class ChatController implements vscode.Disposable {
       case 'ok':
         return finishRound(turn, { stopReason: outcome.stopReason, usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId });
       case 'stopped':
-        if (outcome.meter) addEstimate(turn, outcome.meter, outcome.configModelId);
+        if (outcome.meter) addEstimatedUsage(turn, outcome.meter.usage, outcome.meter.costUsd, outcome.configModelId);
         return stopRound(turn);
       case 'failed':
-        if (outcome.meter) addEstimate(turn, outcome.meter, outcome.configModelId);
+        if (outcome.meter) addEstimatedUsage(turn, outcome.meter.usage, outcome.meter.costUsd, outcome.configModelId);
         // Messages are redacted where they are made; this is the last exit before history and exports.
         this.failures.set(turn.id, outcome.failure.profile);
         return failRound(turn, { message: redact(outcome.failure.message), actions: chatErrorActions(outcome.failure) });
@@ -354,18 +354,4 @@ export class ChatController implements vscode.Disposable {
     this.storage.save(this.history);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** A stopped or failed round's estimated usage: counted on the turn, marked as an estimate. */
-function addEstimate(turn: Turn, meter: Metered, modelId: string): void {
-  const first = turn.usage === undefined;
-  turn.usage = {
-    inputTokens: (turn.usage?.inputTokens ?? 0) + meter.usage.inputTokens,
-    outputTokens: (turn.usage?.outputTokens ?? 0) + meter.usage.outputTokens,
-  };
-  const cost = first ? meter.costUsd : turn.costUsd === undefined || meter.costUsd === undefined ? undefined : turn.costUsd + meter.costUsd;
-  if (cost === undefined) delete turn.costUsd;
-  else turn.costUsd = cost;
-  turn.estimated = true;
-  turn.modelId ??= modelId;
 }

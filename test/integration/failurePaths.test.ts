@@ -3,13 +3,10 @@
 // block, the chat holds the received text once, the meter counts what Bedrock bills, and
 // Retry or Continue completes correctly.
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { activate } from './support/extension';
+import { useExpiredSso } from './support/faults';
 import { httpError, textResponse, useLocalBedrock } from './support/localBedrock';
 
 const SOURCE = ['function mean(values: number[]) {', '  const total = values.reduce((a, b) => a + b, 0);', '  return total / values.length;', '}', ''].join('\n');
@@ -198,7 +195,7 @@ describe('failure paths', function () {
   });
 
   describe('the chat', () => {
-    it('keeps the text received before a mid-stream failure exactly once, and Retry answers anew', async () => {
+    it('keeps the text received before a mid-stream failure exactly once, metered as an estimate', async () => {
       const editor = await openSource();
       selectBody(editor);
       bedrock().enqueue(
@@ -235,18 +232,7 @@ describe('failure paths', function () {
     });
 
     it('an expired SSO login offers Sign In in the chat, as the notification does', async () => {
-      // A profile whose SSO token expired an hour ago, in a throwaway HOME (restored afterwards).
-      const saved = { HOME: process.env.HOME, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE };
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llama-sso-'));
-      const startUrl = 'https://example.awsapps.com/start';
-      fs.writeFileSync(path.join(dir, 'config'), `[profile corp]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Dev\n`);
-      fs.mkdirSync(path.join(dir, '.aws', 'sso', 'cache'), { recursive: true });
-      fs.writeFileSync(path.join(dir, '.aws', 'sso', 'cache', `${createHash('sha1').update(startUrl).digest('hex')}.json`), JSON.stringify({
-        accessToken: 'expired-token', expiresAt: new Date(Date.now() - 3600_000).toISOString(), region: 'us-east-1', startUrl,
-      }));
-      process.env.HOME = dir;
-      process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
-      await setSetting('profile', 'corp');
+      const sso = await useExpiredSso(); // profile `corp`, its SSO token expired an hour ago
       try {
         const editor = await openSource();
         selectBody(editor);
@@ -258,12 +244,7 @@ describe('failure paths', function () {
         assert.equal(bedrock().requests.length, 0, 'nothing reached Bedrock');
         assert.equal(turn.estimated, undefined, 'nothing was billed');
       } finally {
-        await setSetting('profile', undefined);
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
-        fs.rmSync(dir, { recursive: true, force: true });
+        await sso.restore();
       }
     });
   });

@@ -146,16 +146,28 @@ export function startRetry(turn: Turn): boolean {
 }
 
 export function finishRound(turn: Turn, result: RoundResult): void {
-  const first = turn.usage === undefined;
-  turn.usage = {
-    inputTokens: (turn.usage?.inputTokens ?? 0) + result.usage.inputTokens,
-    outputTokens: (turn.usage?.outputTokens ?? 0) + result.usage.outputTokens,
-  };
-  const cost = first ? result.costUsd : turn.costUsd === undefined || result.costUsd === undefined ? undefined : turn.costUsd + result.costUsd;
-  if (cost === undefined) delete turn.costUsd;
-  else turn.costUsd = cost;
+  addUsage(turn, result.usage, result.costUsd);
   turn.modelId = result.modelId;
   turn.status = result.stopReason === 'length' ? 'cut' : 'done';
+}
+
+/** A stopped or failed round that Bedrock billed: its estimated usage counts on the turn, marked as an estimate. */
+export function addEstimatedUsage(turn: Turn, usage: TokenUsage, costUsd: number | undefined, modelId: string): void {
+  addUsage(turn, usage, costUsd);
+  turn.estimated = true;
+  turn.modelId ??= modelId;
+}
+
+/** Sums a round's usage into the turn; the cost stays unknown once any round's is. */
+function addUsage(turn: Turn, usage: TokenUsage, costUsd: number | undefined): void {
+  const first = turn.usage === undefined;
+  turn.usage = {
+    inputTokens: (turn.usage?.inputTokens ?? 0) + usage.inputTokens,
+    outputTokens: (turn.usage?.outputTokens ?? 0) + usage.outputTokens,
+  };
+  const cost = first ? costUsd : turn.costUsd === undefined || costUsd === undefined ? undefined : turn.costUsd + costUsd;
+  if (cost === undefined) delete turn.costUsd;
+  else turn.costUsd = cost;
 }
 
 /** The user stopped it: the text so far is kept as the answer. */

@@ -65,8 +65,7 @@ export function chatBusyRequestId(chat: ChatController): string | undefined {
 // Credentials
 
 /**
- * An AWS profile `corp` whose SSO token expired an hour ago, in a throwaway HOME (as
- * failurePaths.test.ts builds it), selected with `bedrockLlama.profile`. `restore()` puts
+ * An AWS profile `corp` whose SSO token expired an hour ago, in a throwaway HOME, selected with `bedrockLlama.profile`. `restore()` puts
  * HOME, AWS_CONFIG_FILE and the setting back and removes the directory; it is idempotent.
  */
 export async function useExpiredSso(): Promise<{ restore(): Promise<void> }> {

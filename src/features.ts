@@ -11,6 +11,10 @@ import { ActiveRequests } from './requests/activeRequests';
 import type { ApiKeyStore } from './requests/apiKeyStore';
 import { ClientProvider } from './requests/clientProvider';
 import { Continuations } from './requests/continuations';
+import { ModelDirectoryService } from './models/modelDirectoryService';
+import { LastPrompt } from './requests/lastPrompt';
+import { RequestNotes } from './requests/requestNotes';
+import { StreamingMemory } from './requests/streamingKnowledge';
 import { warnAboutIgnoredWorkspaceSettings } from './requests/ignoredSettingsWarning';
 import { readNetworkSettings } from './requests/networkSettings';
 import type { Services } from './services';
@@ -34,9 +38,20 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   const clients = new ClientProvider({ apiKey, globalState: context.globalState, network: readNetworkSettings });
   const active = new ActiveRequests();
   const continuations = new Continuations();
-  const services: Services = { ...base, clients, budget: new BudgetWarning(base.usage), active, continuations };
+  const lastPrompt = new LastPrompt();
+  const models = new ModelDirectoryService({ settings: base.settings, apiKey, globalState: context.globalState, log: base.log, network: readNetworkSettings });
+  const services: Services = {
+    ...base, clients, models, budget: new BudgetWarning(base.usage), active, continuations,
+    lastPrompt, streaming: new StreamingMemory(context.globalState), notes: new RequestNotes(base.log),
+  };
+  // What discovery learns reaches the settings (the model behind an application profile ARN)
+  // and the streaming decision; until then the catalog decides.
+  const learned = models.onDidChange(() => {
+    base.settings.setModelLookup(models.underlying);
+    services.streaming.setDiscovery(models.streamingSupported);
+  });
   const chat = new ChatController(services, context);
-  const owned: vscode.Disposable[] = [clients, active, continuations, chat, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
+  const owned: vscode.Disposable[] = [learned, models, clients, active, continuations, chat, lastPrompt, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
   return {
     services,
     chat,

@@ -2,7 +2,11 @@
 import type * as vscode from 'vscode';
 import type { ActiveRequests } from './requests/activeRequests';
 import type { ClientProvider } from './requests/clientProvider';
+import type { ModelDirectoryService } from './models/modelDirectoryService';
 import type { Continuations } from './requests/continuations';
+import type { LastPrompt } from './requests/lastPrompt';
+import type { RequestNotes } from './requests/requestNotes';
+import type { StreamingMemory } from './requests/streamingKnowledge';
 import type { Settings } from './settings';
 import type { BudgetWarning } from './usage/budgetWarning';
 import type { StatusBarMeter } from './usage/statusBarMeter';
@@ -17,4 +21,9 @@ export interface Services {
   readonly active: ActiveRequests;
   readonly continuations: Continuations;
   readonly log: vscode.LogOutputChannel;
+  /** Which Llama models this account and region can use (discovery, in the background). */
+  readonly models: ModelDirectoryService;
+  readonly lastPrompt: LastPrompt;
+  readonly streaming: StreamingMemory;
+  readonly notes: RequestNotes;
 }

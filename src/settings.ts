@@ -1,5 +1,6 @@
 // The only reader of `bedrockLlama.*` settings: a typed, validated snapshot and a change event.
 import * as vscode from 'vscode';
+import type { ResolveOptions } from './core/catalog';
 import { SECTION, validateSettings, type ValidationResult } from './core/settingsSchema';
 import { readRawSettings } from './core/settingsScope';
 
@@ -13,15 +14,26 @@ export class Settings implements vscode.Disposable {
   private snapshot: SettingsSnapshot;
   private readonly changed = new vscode.EventEmitter<SettingsSnapshot>();
   private readonly subscription: vscode.Disposable;
+  private underlying: ResolveOptions['underlying'];
   readonly onDidChange = this.changed.event;
 
   constructor() {
-    this.snapshot = read();
+    this.snapshot = read(undefined);
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
-      this.snapshot = read();
+      this.snapshot = read(this.underlying);
       this.changed.fire(this.snapshot);
     });
+  }
+
+  /**
+   * What discovery knows about application inference profiles (the model behind each ARN):
+   * the snapshot is read again with it, so such a profile gets its model's template and price.
+   */
+  setModelLookup(underlying: ResolveOptions['underlying']): void {
+    this.underlying = underlying;
+    this.snapshot = read(underlying);
+    this.changed.fire(this.snapshot);
   }
 
   /** The current settings, validated; read once per change, not per request. */
@@ -35,9 +47,9 @@ export class Settings implements vscode.Disposable {
   }
 }
 
-function read(): SettingsSnapshot {
+function read(underlying: ResolveOptions['underlying']): SettingsSnapshot {
   const { raw, ignoredWorkspaceKeys } = readRawSettings(vscode.workspace.getConfiguration(SECTION));
-  return { ...validateSettings(raw), ignoredWorkspaceKeys };
+  return { ...validateSettings(raw, { underlying }), ignoredWorkspaceKeys };
 }
 
 /**

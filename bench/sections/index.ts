@@ -5,6 +5,7 @@
 // and set `ctx.vscodeVersion`.
 import { chat } from './chat';
 import { coldStart } from './coldStart';
+import { discovery } from './discovery';
 import { editor } from './editor';
 import { memory } from './memory';
 import { pipeline } from './pipeline';
@@ -12,4 +13,4 @@ import { prompt } from './prompt';
 import { size } from './size';
 import type { Section } from './types';
 
-export const SECTIONS: readonly Section[] = [size, pipeline, prompt, memory, coldStart, editor, chat];
+export const SECTIONS: readonly Section[] = [size, pipeline, discovery, prompt, memory, coldStart, editor, chat];

@@ -7,7 +7,7 @@
 // Generating. Outcomes are shown in the turn itself, with the actions of the failure's kind.
 import * as vscode from 'vscode';
 import {
-  addEstimatedUsage, failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
+  addEstimatedUsage, blockRound, failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
   type Conversation, type EditorTurnRequest, type ErrorAction, type Turn,
 } from '../core/chat/conversation';
 import { chatErrorActions } from '../core/chat/errorActions';
@@ -17,6 +17,7 @@ import { isEditorTurnRequest } from '../core/chat/validate';
 import { CATALOG } from '../core/catalog';
 import type { Attachment } from '../core/prompt';
 import { redact } from '../core/bedrock/redact';
+import { blockedMessage } from '../core/request/guardrailMessage';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
 import { runRequestAction, settingsMessage } from '../requests/errorMessages';
 import { runModelRequest } from '../requests/modelRequest';
@@ -240,7 +241,7 @@ export class ChatController implements vscode.Disposable {
     const images = this.images.get(turn.id) ?? [];
     if (snapshot.ok && images.length > 0 && !snapshot.config.model.vision) {
       return failRound(turn, {
-        message: `${snapshot.config.modelId} does not accept images. Pick Llama 3.2 11B or 90B Vision Instruct, or send the message without the image.`,
+        message: `${snapshot.config.modelId} does not accept images. Pick Llama 4 Scout or Maverick, or Llama 3.2 11B or 90B Vision Instruct, or send the message without the image.`,
         actions: ['selectModel'],
       });
     }
@@ -252,6 +253,11 @@ export class ChatController implements vscode.Disposable {
       text: (delta) => {
         this.history.appendAnswer(conversation, turn, delta);
         this.broadcast({ type: 'delta', conversationId: conversation.id, turnId: turn.id, text: delta });
+      },
+      // The turn shows the wait with its elapsed time; Stop and Escape work as for a stream.
+      wholeAnswer: (modelId) => {
+        if (this.flight !== flight) return;
+        this.broadcast({ type: 'busy', busy: { requestId: flight.requestId, turnId: turn.id, wholeAnswer: { since: Date.now(), model: modelId } } });
       },
     });
     this.settle(turn, outcome);
@@ -269,6 +275,8 @@ export class ChatController implements vscode.Disposable {
         // Messages are redacted where they are made; this is the last exit before history and exports.
         this.failures.set(turn.id, outcome.failure.profile);
         return failRound(turn, { message: redact(outcome.failure.message), actions: chatErrorActions(outcome.failure) });
+      case 'blocked':
+        return blockRound(turn, { usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId, message: blockedMessage(outcome) });
       case 'invalidSettings':
         return failRound(turn, { message: settingsMessage(outcome.errors), actions: ['openSettings'] });
       case 'promptTooLong':

@@ -7,7 +7,9 @@ import { showConnection } from './connectionInfo';
 import type { CommandContext } from './context';
 import { askAboutSelection, explainSelection } from './explainAndAsk';
 import { cancel, continueGeneration } from './generationControl';
+import { refreshModels } from './refreshModels';
 import { selectModel } from './selectModel';
+import { showPrompt } from './showPrompt';
 import { summarizeSelection } from './summarizeSelection';
 import { resetUsage, showUsage } from './usage';
 
@@ -20,11 +22,13 @@ const COMMANDS: Record<string, CommandFactory> = {
   'bedrockLlama.cancel': cancel,
   'bedrockLlama.continueGeneration': continueGeneration,
   'bedrockLlama.selectModel': selectModel,
+  'bedrockLlama.refreshModels': refreshModels,
   'bedrockLlama.showUsage': showUsage,
   'bedrockLlama.resetUsage': resetUsage,
   'bedrockLlama.setApiKey': setApiKey,
   'bedrockLlama.clearApiKey': clearApiKey,
   'bedrockLlama.showConnection': showConnection,
+  'bedrockLlama.showPrompt': showPrompt,
 };
 
 export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;

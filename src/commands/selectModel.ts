@@ -1,38 +1,35 @@
-// Select Model…: the catalog with context window, prices and vision, plus a custom id/ARN.
+// Select Model…: what this account can use, grouped by route (in region, geography and
+// global profiles, application profiles, legacy), each with context window, price,
+// images, streaming and latency-optimized availability; then a custom id or ARN. Opens at
+// once with what is known (the built-in catalog until discovery has answered) and updates
+// in place when discovery finishes.
 import * as vscode from 'vscode';
-import { CATALOG, resolveModel, type ModelInfo } from '../core/catalog';
-import { priceFor } from '../core/pricing';
-import type { CommandContext } from './context';
+import { resolveModel } from '../core/catalog';
+import { pickerRows, type PickerRow } from '../core/discovery/modelDirectory';
+import type { ModelDirectoryService } from '../models/modelDirectoryService';
+import type { SettingsSnapshot } from '../settings';
 import { updateSetting } from '../settings';
+import type { CommandContext } from './context';
 
 interface ModelItem extends vscode.QuickPickItem {
   modelId?: string;
-  custom?: boolean;
+  action?: 'custom' | 'refresh';
 }
 
 /** @param modelId given by callers that already know it (tests); else picked from the list. */
-export function selectModel({ services }: CommandContext) {
-  return async (modelId?: unknown): Promise<void> => {
+export function selectModel(context: CommandContext) {
+  const run = async (modelId?: unknown): Promise<void> => {
     if (typeof modelId === 'string') return write(modelId);
-    const snapshot = services.settings.current;
-    const currentId = snapshot.ok ? snapshot.config.modelId : undefined;
-    const pricing = snapshot.ok ? snapshot.config.pricing : {};
-    const items: ModelItem[] = [
-      { label: 'Llama models on Bedrock', kind: vscode.QuickPickItemKind.Separator },
-      ...CATALOG.filter((m) => !m.legacy).map((m) => item(m, currentId, pricing)),
-      { label: 'Legacy', kind: vscode.QuickPickItemKind.Separator },
-      ...CATALOG.filter((m) => m.legacy).map((m) => item(m, currentId, pricing)),
-      { label: '', kind: vscode.QuickPickItemKind.Separator },
-      { label: '$(edit) Custom model id or ARN…', detail: 'An inference profile, provisioned throughput or imported model', custom: true },
-    ];
-    const pick = await vscode.window.showQuickPick(items, {
-      title: 'Llama: Select Model',
-      placeHolder: currentId ? `Current: ${currentId}` : 'Pick a Llama model',
-      matchOnDescription: true,
-      matchOnDetail: true,
-    });
+    const { settings, models } = context.services;
+    models.ensureStarted();
+    const pick = await showPicker(models, settings);
     if (!pick) return;
     if (pick.modelId) return write(pick.modelId);
+    if (pick.action === 'refresh') {
+      await models.refresh();
+      return run();
+    }
+    const currentId = currentModelId(settings.current);
     const custom = await vscode.window.showInputBox({
       title: 'Llama: Custom Model',
       prompt: 'Bedrock model id, inference-profile id or ARN',
@@ -40,7 +37,7 @@ export function selectModel({ services }: CommandContext) {
       ignoreFocusOut: true,
       validateInput: (v) => {
         try {
-          resolveModel(v, { family: 'llama3' });
+          resolveModel(v, { family: 'llama3', underlying: models.underlying });
           return undefined;
         } catch (err) {
           return err instanceof Error ? err.message : String(err);
@@ -49,18 +46,71 @@ export function selectModel({ services }: CommandContext) {
     });
     if (custom?.trim()) await write(custom.trim());
   };
+  return run;
 }
 
-function item(m: ModelInfo, currentId: string | undefined, pricing: Parameters<typeof priceFor>[1]): ModelItem {
-  const price = priceFor(m.id, pricing) ?? m.price;
-  const ctx = m.contextWindow >= 1000 ? `${Math.round(m.contextWindow / 1000)}K` : String(m.contextWindow);
-  const current = currentId === m.id || currentId?.endsWith(`.${m.id}`);
-  return {
-    label: `${current ? '$(check) ' : ''}${m.label}`,
-    description: m.id,
-    detail: `${ctx} context · $${price.input} in / $${price.output} out per 1M tokens${m.vision ? ' · images' : ''}${m.needsProfile ? ' · via inference profile' : ''}`,
-    modelId: m.id,
+function showPicker(models: ModelDirectoryService, settings: { current: SettingsSnapshot }): Promise<ModelItem | undefined> {
+  const qp = vscode.window.createQuickPick<ModelItem>();
+  qp.title = 'Llama: Select Model';
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  const render = (): void => {
+    const snapshot = settings.current;
+    const currentId = currentModelId(snapshot);
+    const state = models.state;
+    const items = pickerRows({
+      discovery: state.discovery,
+      fallback: state.failure,
+      region: state.region,
+      pricing: snapshot.ok ? snapshot.config.pricing : {},
+      currentId,
+    }).map(toItem);
+    items.push(
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(edit) Custom model id or ARN…', detail: 'An inference profile, provisioned throughput, custom or imported model', action: 'custom' },
+    );
+    // New items move the focus to the top: keep it on the row the user was on.
+    const active = qp.activeItems[0];
+    qp.items = items;
+    const same = active && items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && (active.modelId ? i.modelId === active.modelId : i.label === active.label));
+    if (same) qp.activeItems = [same];
+    qp.busy = state.running; // the progress bar says discovery is still asking Bedrock
+    qp.placeholder = currentId ? `Current: ${currentId}` : 'Pick a Llama model';
   };
+  render();
+  const subscription = models.onDidChange(render);
+  return new Promise<ModelItem | undefined>((resolve) => {
+    qp.onDidAccept(() => {
+      resolve(qp.selectedItems[0] ?? qp.activeItems[0]);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      resolve(undefined);
+      subscription.dispose();
+      qp.dispose();
+    });
+    qp.show();
+  });
+}
+
+function toItem(row: PickerRow): ModelItem {
+  switch (row.kind) {
+    case 'separator':
+      return { label: row.label, kind: vscode.QuickPickItemKind.Separator };
+    case 'note':
+      return { label: row.label, detail: row.detail, action: 'refresh', alwaysShow: true };
+    case 'model':
+      return {
+        label: `${row.current ? '$(check) ' : ''}${row.usable ? '' : '$(lock) '}${row.name}`,
+        description: row.description,
+        detail: row.detail,
+        modelId: row.modelId,
+      };
+  }
+}
+
+function currentModelId(snapshot: SettingsSnapshot): string | undefined {
+  return snapshot.ok ? snapshot.config.modelId : undefined;
 }
 
 async function write(modelId: string): Promise<void> {

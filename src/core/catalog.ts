@@ -29,6 +29,12 @@ export interface ModelInfo {
   readonly geographies: readonly Geography[];
   /** Older model kept for existing setups (Llama 2). */
   readonly legacy: boolean;
+  /** Largest `max_gen_len` the model takes (AWS model cards' max output; the native body caps 3.x at 2048). */
+  readonly maxGenLen: number;
+  /** Served by InvokeModelWithResponseStream; false: InvokeModel only (Llama 4). */
+  readonly streaming: boolean;
+  /** Regions whose requests can ask for latency-optimized inference (through the region's profile). */
+  readonly latencyOptimizedRegions: readonly string[];
 }
 
 export type ResolvedKind =
@@ -64,23 +70,21 @@ export class UnknownModelError extends Error {
   override readonly name = 'UnknownModelError';
 }
 
-/** A model we know but cannot drive (Llama 4). */
-export class UnsupportedModelError extends Error {
-  override readonly name = 'UnsupportedModelError';
-}
-
 export const DEFAULT_MODEL_ID = 'meta.llama3-3-70b-instruct-v1:0';
 
 const K128 = 128_000;
 
-function model(
-  id: string,
-  label: string,
-  family: ModelFamily,
-  contextWindow: number,
-  [input, output]: [number, number],
-  more: { vision?: boolean; needsProfile?: boolean; geographies?: Geography[]; legacy?: boolean } = {},
-): ModelInfo {
+interface MoreFacts {
+  vision?: boolean;
+  needsProfile?: boolean;
+  geographies?: Geography[];
+  legacy?: boolean;
+  maxGenLen?: number;
+  streaming?: boolean;
+  latencyOptimizedRegions?: string[];
+}
+
+function model(id: string, label: string, family: ModelFamily, contextWindow: number, [input, output]: [number, number], more: MoreFacts = {}): ModelInfo {
   return Object.freeze({
     id,
     label,
@@ -91,19 +95,29 @@ function model(
     needsProfile: more.needsProfile ?? false,
     geographies: Object.freeze(more.geographies ?? []),
     legacy: more.legacy ?? false,
+    maxGenLen: more.maxGenLen ?? 2048,
+    streaming: more.streaming ?? true,
+    latencyOptimizedRegions: Object.freeze(more.latencyOptimizedRegions ?? []),
   });
 }
 
 // Geographies follow AWS's cross-region profile list as of mid-2025: Meta models have
-// US profiles (3.1, 3.2, 3.3) and EU ones only for 3.2 1B/3B; Llama 3 and 2 have none.
+// US profiles (3.1, 3.2, 3.3, 4) and EU ones only for 3.2 1B/3B; Llama 3 and 2 have none.
+// Llama 4 (AWS model cards, model-card-meta-llama-4-*, checked 2026-11): Maverick 1M
+// context, 8K max output, `us.` geo profile, no global profile; Scout: 3.5M context on
+// Bedrock (AWS launch post, Apr 2025; Meta's card says 10M), 8K output assumed as Maverick.
+// Neither streams (model-parameters-meta). Latency-optimized 3.1 70B/405B: us-east-2
+// through the `us.` profile (AWS latency-optimized inference page).
 export const CATALOG: readonly ModelInfo[] = Object.freeze([
+  model('meta.llama4-maverick-17b-instruct-v1:0', 'Llama 4 Maverick 17B Instruct', 'llama4', 1_000_000, [0.24, 0.97], { vision: true, needsProfile: true, geographies: ['us'], maxGenLen: 8192, streaming: false }),
+  model('meta.llama4-scout-17b-instruct-v1:0', 'Llama 4 Scout 17B Instruct', 'llama4', 3_500_000, [0.17, 0.66], { vision: true, needsProfile: true, geographies: ['us'], maxGenLen: 8192, streaming: false }),
   model('meta.llama3-3-70b-instruct-v1:0', 'Llama 3.3 70B Instruct', 'llama3', K128, [0.72, 0.72], { needsProfile: true, geographies: ['us'] }),
   model('meta.llama3-2-90b-instruct-v1:0', 'Llama 3.2 90B Vision Instruct', 'llama3', K128, [0.72, 0.72], { vision: true, needsProfile: true, geographies: ['us'] }),
   model('meta.llama3-2-11b-instruct-v1:0', 'Llama 3.2 11B Vision Instruct', 'llama3', K128, [0.16, 0.16], { vision: true, needsProfile: true, geographies: ['us'] }),
   model('meta.llama3-2-3b-instruct-v1:0', 'Llama 3.2 3B Instruct', 'llama3', K128, [0.15, 0.15], { needsProfile: true, geographies: ['us', 'eu'] }),
   model('meta.llama3-2-1b-instruct-v1:0', 'Llama 3.2 1B Instruct', 'llama3', K128, [0.1, 0.1], { needsProfile: true, geographies: ['us', 'eu'] }),
-  model('meta.llama3-1-405b-instruct-v1:0', 'Llama 3.1 405B Instruct', 'llama3', K128, [2.4, 2.4], { geographies: ['us'] }),
-  model('meta.llama3-1-70b-instruct-v1:0', 'Llama 3.1 70B Instruct', 'llama3', K128, [0.72, 0.72], { geographies: ['us'] }),
+  model('meta.llama3-1-405b-instruct-v1:0', 'Llama 3.1 405B Instruct', 'llama3', K128, [2.4, 2.4], { geographies: ['us'], latencyOptimizedRegions: ['us-east-2'] }),
+  model('meta.llama3-1-70b-instruct-v1:0', 'Llama 3.1 70B Instruct', 'llama3', K128, [0.72, 0.72], { geographies: ['us'], latencyOptimizedRegions: ['us-east-2'] }),
   model('meta.llama3-1-8b-instruct-v1:0', 'Llama 3.1 8B Instruct', 'llama3', K128, [0.22, 0.22], { geographies: ['us'] }),
   model('meta.llama3-70b-instruct-v1:0', 'Llama 3 70B Instruct', 'llama3', 8192, [2.65, 3.5]),
   model('meta.llama3-8b-instruct-v1:0', 'Llama 3 8B Instruct', 'llama3', 8192, [0.3, 0.6]),
@@ -114,7 +128,7 @@ export const CATALOG: readonly ModelInfo[] = Object.freeze([
 const BY_ID = new Map(CATALOG.map((m) => [m.id, m]));
 
 /** Smallest window of the family: safe when the exact model is unknown. */
-const CONSERVATIVE_WINDOW: Record<ModelFamily, number> = { llama3: 8192, llama2: 4096 };
+const CONSERVATIVE_WINDOW: Record<ModelFamily, number> = { llama4: 128_000, llama3: 8192, llama2: 4096 };
 
 const GEOGRAPHIES: readonly Geography[] = ['us', 'eu', 'apac', 'global'];
 
@@ -140,22 +154,26 @@ export function geographyForRegion(region: string): 'us' | 'eu' | 'apac' | undef
   return undefined;
 }
 
+export interface ResolveOptions {
+  /** The `bedrockLlama.modelFamily` setting, for ids that show no base model. */
+  family?: ModelFamily;
+  /**
+   * The base model id behind an application inference profile ARN, as discovery found it
+   * (GetInferenceProfile): how such a profile gets its model's template, window and price.
+   */
+  underlying?: (arn: string) => string | undefined;
+}
+
 /**
  * Works out what to send and which template to use for a model id in any of its forms.
  * The family comes from the id when the base model shows in it; `opts.family` is only
  * consulted when it does not (provisioned, application-profile and imported/custom
  * model ARNs, arbitrary ids), so a wrong setting cannot break a known model.
  */
-export function resolveModel(id: string, opts: { family?: ModelFamily } = {}): ResolvedModel {
+export function resolveModel(id: string, opts: ResolveOptions = {}): ResolvedModel {
   const requestedId = id.trim();
   if (requestedId === '') throw new UnknownModelError('No model id given: pick a model with "Llama: Select Model…".');
-  if (/meta\.llama4/i.test(requestedId)) {
-    throw new UnsupportedModelError(
-      `${requestedId} is a Llama 4 model, which this extension does not support: Llama 4 uses a different prompt template ` +
-        'and Bedrock does not stream it through the native InvokeModel API. Pick a Llama 3.x model instead.',
-    );
-  }
-  return requestedId.startsWith('arn:') ? resolveArn(requestedId, opts.family) : resolvePlain(requestedId, opts.family);
+  return requestedId.startsWith('arn:') ? resolveArn(requestedId, opts) : resolvePlain(requestedId, opts.family);
 }
 
 function resolvePlain(requestedId: string, family: ModelFamily | undefined): ResolvedModel {
@@ -169,7 +187,8 @@ function resolvePlain(requestedId: string, family: ModelFamily | undefined): Res
 }
 
 // arn:partition:bedrock:region:account:resource — the resource itself may contain ':'.
-function resolveArn(arn: string, family: ModelFamily | undefined): ResolvedModel {
+function resolveArn(arn: string, opts: ResolveOptions): ResolvedModel {
+  const family = opts.family;
   const m = /^arn:[a-z0-9-]+:bedrock:([a-z0-9-]*):(\d*):([a-z-]+)\/(.+)$/.exec(arn);
   if (!m) throw new UnknownModelError(`${arn} is not a Bedrock model ARN.`);
   const [, regionPart, , resourceType, resource] = m;
@@ -192,8 +211,12 @@ function resolveArn(arn: string, family: ModelFamily | undefined): ResolvedModel
     // Imported models (Custom Model Import) are custom weights that show no base model.
     case 'imported-model':
       return fromFamily({ ...base, kind: 'arn-custom' }, needFamily(arn, family));
-    case 'application-inference-profile':
-      return fromFamily({ ...base, kind: 'arn-application-profile' }, needFamily(arn, family));
+    case 'application-inference-profile': {
+      const underlying = opts.underlying?.(arn);
+      return underlying
+        ? fromShownBase({ ...base, kind: 'arn-application-profile', baseId: splitGeography(underlying).rest }, family)
+        : fromFamily({ ...base, kind: 'arn-application-profile' }, needFamily(arn, family));
+    }
     case 'provisioned-model':
       return fromFamily({ ...base, kind: 'arn-provisioned' }, needFamily(arn, family));
     default:
@@ -228,6 +251,7 @@ function clean(head: Head): Head {
 }
 
 function familyFromId(baseId: string): ModelFamily | undefined {
+  if (baseId.startsWith('meta.llama4')) return 'llama4';
   if (baseId.startsWith('meta.llama3')) return 'llama3';
   if (baseId.startsWith('meta.llama2')) return 'llama2';
   return undefined;
@@ -237,7 +261,7 @@ function needFamily(id: string, family: ModelFamily | undefined): ModelFamily {
   if (family) return family;
   throw new UnknownModelError(
     `Cannot tell which Llama version ${id} is, so the prompt format is unknown. ` +
-      'Set bedrockLlama.modelFamily to llama3 or llama2, or pick a catalog model with "Llama: Select Model…".',
+      'Set bedrockLlama.modelFamily to llama4, llama3 or llama2, or pick a catalog model with "Llama: Select Model…".',
   );
 }
 
@@ -246,4 +270,14 @@ function splitGeography(id: string): { geography?: Geography; rest: string } {
   const prefix = id.slice(0, dot);
   const geography = GEOGRAPHIES.find((g) => g === prefix);
   return geography ? { geography, rest: id.slice(dot + 1) } : { rest: id };
+}
+
+/** Whether a request for this model in this region can ask for latency-optimized inference. */
+export function offersLatencyOptimized(model: ResolvedModel, region: string | undefined): boolean {
+  return !!region && !!model.info?.latencyOptimizedRegions.includes(region);
+}
+
+/** Largest max_gen_len to send: the setting, capped by the model's own limit. */
+export function maxGenLenFor(model: ResolvedModel, setting: number): number {
+  return Math.min(setting, model.info?.maxGenLen ?? 2048);
 }

@@ -1,15 +1,24 @@
 // Price lookup and cost arithmetic. An unknown price stays `undefined` all the way to
 // the status bar: showing $0 for a model we cannot price would be a lie.
 import { resolveModel, type Price, type ResolvedModel } from './catalog';
+import { listPrice } from './priceTable';
 import type { TokenUsage } from './types';
 
 export type PriceOverrides = Readonly<Record<string, Price>>;
 
+/** What a price depends on beyond the model: where it ran and how Bedrock served it. */
+export interface PriceContext {
+  region?: string;
+  /** What Bedrock reports it served (latency-optimized inference costs more). */
+  latency?: 'standard' | 'optimized';
+}
+
 /**
  * Price of a model in USD per 1M tokens. A user override keyed by the exact id they
- * typed wins, then one keyed by the base model id, then the catalog price.
+ * typed wins, then one keyed by the base model id, then the price table for the region
+ * and latency, then the catalog price.
  */
-export function priceFor(model: ResolvedModel | string, overrides: PriceOverrides = {}): Price | undefined {
+export function priceFor(model: ResolvedModel | string, overrides: PriceOverrides = {}, context: PriceContext = {}): Price | undefined {
   const resolved = typeof model === 'string' ? tryResolve(model) : model;
   const requestedId = typeof model === 'string' ? model.trim() : model.requestedId;
   const keys = [requestedId, resolved?.invokeId, resolved?.baseId, resolved?.info?.id];
@@ -18,6 +27,8 @@ export function priceFor(model: ResolvedModel | string, overrides: PriceOverride
     const override = overrides[key];
     if (isPrice(override)) return { input: override.input, output: override.output };
   }
+  const listed = resolved?.info ? listPrice(resolved.info.id, context) : undefined;
+  if (listed) return { input: listed.input, output: listed.output };
   const catalog = resolved?.info?.price;
   return catalog ? { input: catalog.input, output: catalog.output } : undefined;
 }

@@ -3,13 +3,16 @@
 // geography prefix and remember the id that worked for that model and region, so the
 // next request goes straight to it. Explicit geographies always use their prefix,
 // `off` never rewrites, and profile ids and ARNs are sent as given.
+// The same single-retry rule covers the two other refusals a request can be adjusted to
+// before any text: a model that does not stream (asked again through InvokeModel) and a
+// service tier the model does not take (asked again with the default tier).
 import { BedrockLlamaError } from './bedrock/errors';
 import { geographyForRegion, profileIdFor, type ResolvedModel } from './catalog';
 import { runGeneration, type GenerationResult, type GenerationSink, type StreamingClient } from './generate';
 import { invokeIdFor } from './inferenceProfile';
 import type { InferenceProfileMode } from './settingsSchema';
 import type { RetryListener } from './bedrock/requestGuard';
-import type { LlamaRequestBody } from './types';
+import type { LlamaRequestBody, RequestOptions } from './types';
 
 /** Working profile ids by model and region (in memory, and in globalState in the extension). */
 export interface ProfileMemory {
@@ -29,12 +32,23 @@ export interface ProfiledRequest {
   onAccepted?: () => void;
   /** Told before the one retry with an inference profile id. */
   onFallback?: (from: string, to: string) => void;
+  /** false: InvokeModel (the whole answer at once). Default true. */
+  streaming?: boolean;
+  options?: RequestOptions;
+  /** Told before a request is sent without streaming (from the start, or after a refusal). */
+  onWholeAnswer?: (modelId: string, refused: boolean) => void;
+  /** Told before the one retry with the default service tier. */
+  onTierFallback?: (refused: string) => void;
 }
 
 export interface ProfiledResult {
   result: GenerationResult;
   /** The id that answered. */
   modelId: string;
+  /** Whether the answer was streamed (false: InvokeModel). */
+  streamed: boolean;
+  /** The options the answer was asked with (the tier may have fallen back). */
+  options: RequestOptions | undefined;
 }
 
 /** A client that may know the region the SDK resolved (LlamaBedrockClient does). */
@@ -64,7 +78,11 @@ export function fallbackInvokeId(model: ResolvedModel, mode: InferenceProfileMod
   return candidate === failedId ? undefined : candidate;
 }
 
-/** runGeneration with the auto fallback: at most one extra request, and only before any text arrived. */
+/**
+ * runGeneration with the single retries: an inference profile (auto mode), InvokeModel for
+ * a model that refuses streaming, the default tier for one that refuses the tier asked for.
+ * Each at most once, and only before any text arrived.
+ */
 export async function generateWithProfileFallback(
   client: RegionAwareClient,
   req: ProfiledRequest,
@@ -73,22 +91,41 @@ export async function generateWithProfileFallback(
   signal?: AbortSignal,
 ): Promise<ProfiledResult> {
   const region = req.region ?? (await client.region?.());
-  const first = plannedInvokeId(req.model, req.mode, region, memory);
   const key = memoryKey(req.model, region);
-  try {
-    const result = await runGeneration(client, { modelId: first, body: req.body, onRetry: req.onRetry, onAccepted: req.onAccepted }, sink, signal);
-    return { result, modelId: first };
-  } catch (err) {
-    if (!(err instanceof BedrockLlamaError)) throw err;
-    // A remembered id that Bedrock no longer takes is forgotten, so the next request starts afresh.
-    if (key && memory.get(key) === first && (err.kind === 'modelNotFound' || err.kind === 'validation')) memory.delete(key);
-    if (err.kind !== 'needsInferenceProfile' || err.partialText) throw err;
-    const next = fallbackInvokeId(req.model, req.mode, region, first);
-    if (!next) throw err;
-    req.onFallback?.(first, next);
-    const result = await runGeneration(client, { modelId: next, body: req.body, onRetry: req.onRetry, onAccepted: req.onAccepted }, sink, signal);
-    if (key) memory.set(key, next);
-    return { result, modelId: next };
+  let modelId = plannedInvokeId(req.model, req.mode, region, memory);
+  let streaming = req.streaming ?? true;
+  let options = req.options;
+  const used = { profile: false, invoke: false, tier: false };
+  if (!streaming) req.onWholeAnswer?.(modelId, false);
+  for (;;) {
+    try {
+      const request = { modelId, body: req.body, onRetry: req.onRetry, onAccepted: req.onAccepted, options };
+      const result = await runGeneration(client, request, sink, signal, streaming);
+      if (key && used.profile) memory.set(key, modelId);
+      return { result, modelId, streamed: streaming, options };
+    } catch (err) {
+      if (!(err instanceof BedrockLlamaError)) throw err;
+      // A remembered id that Bedrock no longer takes is forgotten, so the next request starts afresh.
+      if (key && !used.profile && memory.get(key) === modelId && (err.kind === 'modelNotFound' || err.kind === 'validation')) memory.delete(key);
+      if (err.partialText) throw err;
+      if (err.kind === 'needsInferenceProfile' && !used.profile) {
+        const next = fallbackInvokeId(req.model, req.mode, region, modelId);
+        if (!next) throw err;
+        used.profile = true;
+        req.onFallback?.(modelId, next);
+        modelId = next;
+      } else if (err.kind === 'streamingUnsupported' && streaming && !used.invoke) {
+        used.invoke = true;
+        streaming = false;
+        req.onWholeAnswer?.(modelId, true);
+      } else if (err.kind === 'serviceTierUnsupported' && options?.serviceTier && options.serviceTier !== 'default' && !used.tier) {
+        used.tier = true;
+        req.onTierFallback?.(options.serviceTier);
+        options = { ...options, serviceTier: undefined };
+      } else {
+        throw err;
+      }
+    }
   }
 }
 

@@ -2,15 +2,21 @@
 // `contributes.configuration` is checked against, and a validator that turns raw
 // values into a typed config or into messages naming the setting and what it allows.
 // Nothing is sent to Bedrock while a setting is invalid.
-import { DEFAULT_MODEL_ID, resolveModel, type Price, type ResolvedModel } from './catalog';
+import { DEFAULT_MODEL_ID, resolveModel, type Price, type ResolveOptions, type ResolvedModel } from './catalog';
 
 export const SECTION = 'bedrockLlama';
 
 export const INFERENCE_PROFILE_MODES = ['auto', 'off', 'us', 'eu', 'apac', 'global'] as const;
 export type InferenceProfileMode = (typeof INFERENCE_PROFILE_MODES)[number];
 
-export const MODEL_FAMILY_SETTINGS = ['auto', 'llama3', 'llama2'] as const;
+export const MODEL_FAMILY_SETTINGS = ['auto', 'llama4', 'llama3', 'llama2'] as const;
 export type ModelFamilySetting = (typeof MODEL_FAMILY_SETTINGS)[number];
+
+export const LATENCY_MODES = ['standard', 'optimized'] as const;
+export type LatencyMode = (typeof LATENCY_MODES)[number];
+
+export const SERVICE_TIERS = ['default', 'priority', 'flex'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
 
 export interface LlamaConfig {
   modelId: string;
@@ -31,6 +37,11 @@ export interface LlamaConfig {
   pricing: Record<string, Price>;
   budgetUsd: number;
   idleTimeoutSeconds: number;
+  latency: LatencyMode;
+  serviceTier: ServiceTier;
+  /** undefined: no guardrail. */
+  guardrailId: string | undefined;
+  guardrailVersion: string;
 }
 
 export interface SettingError {
@@ -96,7 +107,7 @@ export const SETTINGS_SCHEMA = {
     type: 'string',
     default: 'auto',
     enum: MODEL_FAMILY_SETTINGS,
-    enumDescriptions: ['Tell from the model id.', 'Llama 3.x chat template.', 'Llama 2 [INST] chat template.'],
+    enumDescriptions: ['Tell from the model id.', 'Llama 4 chat template (answers are not streamed).', 'Llama 3.x chat template.', 'Llama 2 [INST] chat template.'],
     description: 'Prompt format of the model. Only needed for ARNs and custom ids that do not show which Llama version they are.',
     markdownDescription:
       'Prompt format of the model. Only needed when `#bedrockLlama.modelId#` is an ARN or custom id that does not show which Llama version it is (provisioned throughput, application inference profile, imported model); ids that name a Llama model always use that model\'s format.',
@@ -217,6 +228,38 @@ export const SETTINGS_SCHEMA = {
       'Stop a response when Bedrock sends nothing for this many seconds, `0` to `3600` (before the first chunk or between chunks); the text received so far is kept and you can retry. `0`: wait indefinitely.',
     order: 13,
   },
+  'bedrockLlama.latency': {
+    type: 'string',
+    default: 'standard',
+    enum: LATENCY_MODES,
+    enumDescriptions: ['Standard inference.', 'Latency-optimized inference where Bedrock offers it for the model and region (Llama 3.1 70B and 405B in us-east-2); elsewhere standard, and you are told once.'],
+    description: 'Latency-optimized inference where Bedrock offers it for the model and region; elsewhere standard, and you are told once.',
+    markdownDescription: 'Latency-optimized inference where Bedrock offers it for the model and region (Llama 3.1 70B and 405B in `us-east-2`); elsewhere requests go as standard and you are told once. The meter prices what Bedrock reports it served.',
+    order: 14,
+  },
+  'bedrockLlama.serviceTier': {
+    type: 'string',
+    default: 'default',
+    enum: SERVICE_TIERS,
+    enumDescriptions: ['The standard tier.', 'Faster processing at a higher price, where the model offers it.', 'Lower price for work that can wait, where the model offers it.'],
+    description: 'Bedrock service tier; a tier the model refuses falls back to default, visibly.',
+    markdownDescription: 'Bedrock service tier. A tier the model refuses falls back to `default` once, and you are told.',
+    order: 15,
+  },
+  'bedrockLlama.guardrailId': {
+    type: 'string',
+    default: '',
+    description: 'A Bedrock guardrail (identifier or ARN) applied to every request; an intervention is shown as such. Empty: none.',
+    markdownDescription: 'A Bedrock guardrail (identifier or ARN) applied to every request, with `#bedrockLlama.guardrailVersion#`. An intervention is shown as "Blocked by guardrail", never as an answer. Empty: none.',
+    order: 16,
+  },
+  'bedrockLlama.guardrailVersion': {
+    type: 'string',
+    default: 'DRAFT',
+    description: 'Version of the guardrail in bedrockLlama.guardrailId: a version number or DRAFT.',
+    markdownDescription: 'Version of the guardrail in `#bedrockLlama.guardrailId#`: a version number or `DRAFT`.',
+    order: 17,
+  },
 } as const satisfies Record<string, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;
@@ -227,7 +270,7 @@ type NumberKey = { [K in SettingKey]: (typeof SETTINGS_SCHEMA)[K] extends { maxi
  * such as `temperature`; full keys are accepted too). Missing values (undefined or null)
  * take the defaults; every invalid value is reported, not just the first.
  */
-export function validateSettings(raw: Record<string, unknown>): ValidationResult {
+export function validateSettings(raw: Record<string, unknown>, lookup: Pick<ResolveOptions, 'underlying'> = {}): ValidationResult {
   const errors: SettingError[] = [];
   const read = (name: string): unknown => {
     const v = raw[name] ?? raw[`${SECTION}.${name}`];
@@ -266,7 +309,7 @@ export function validateSettings(raw: Record<string, unknown>): ValidationResult
     fail('modelId', 'must not be empty: set a Bedrock model id, inference-profile id or ARN');
   } else if (modelId !== undefined && modelFamily !== undefined) {
     try {
-      model = resolveModel(modelId, { family: modelFamily === 'auto' ? undefined : modelFamily });
+      model = resolveModel(modelId, { family: modelFamily === 'auto' ? undefined : modelFamily, underlying: lookup.underlying });
     } catch (e) {
       fail('modelId', `is not usable: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -296,10 +339,21 @@ export function validateSettings(raw: Record<string, unknown>): ValidationResult
     pricing: pricing(read('pricing') ?? {}, (message, path) => fail('pricing', message, path)),
     budgetUsd: num('bedrockLlama.budgetUsd'),
     idleTimeoutSeconds: num('bedrockLlama.idleTimeoutSeconds'),
+    latency: oneOf('latency', LATENCY_MODES, 'standard'),
+    serviceTier: oneOf('serviceTier', SERVICE_TIERS, 'default'),
+    guardrailId: optionalStr('guardrailId', ''),
+    guardrailVersion: guardrailVersion(str('guardrailVersion', 'DRAFT'), (message) => fail('guardrailVersion', message)),
   };
   if (errors.length > 0) return { ok: false, errors };
   // Every field left undefined above was reported as an error, so none is here.
   return { ok: true, config: config as LlamaConfig };
+}
+
+/** DRAFT or a version number, as Bedrock takes them; empty means DRAFT. */
+function guardrailVersion(v: string | undefined, fail: (message: string) => undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const version = v.trim() || 'DRAFT';
+  return /^(DRAFT|[1-9]\d{0,7})$/.test(version) ? version : fail(`must be DRAFT or a version number such as 1 (got ${show(v)})`);
 }
 
 function pricing(v: unknown, fail: (message: string, path?: string) => undefined): Record<string, Price> | undefined {

@@ -12,7 +12,7 @@ export interface TemplateInput {
   user: string;
   /** A partial answer to continue (after stop_reason 'length'): no end-of-turn after it. */
   assistantPrefix?: string;
-  /** Images attached to the current message (Llama 3.2 11B/90B): one `<|image|>` each. */
+  /** Images attached to the current message (Llama 3.2 11B/90B, Llama 4): one `<|image|>` each. */
   images?: number;
 }
 
@@ -25,7 +25,9 @@ export interface TemplateInput {
  */
 export const NEUTRALIZER = '\u200B';
 
-// `<|identifier|>`: every Llama 3 control token (and Llama 3.2's `<|image|>`) has this form.
+// `<|identifier|>`: every Llama 3 control token (and Llama 3.2's `<|image|>`) has this form,
+// and so does every Llama 4 special token (meta-llama/llama-models models/llama4/tokenizer.py:
+// BASIC_SPECIAL_TOKENS, LLAMA4_*_SPECIAL_TOKENS, reserved tokens), so one rule serves both.
 const LLAMA3_MARKER = /<(?=\|[A-Za-z0-9_]+\|>)/g;
 // Llama 2's markers, in any case and with stray spaces: [INST] [/INST] <<SYS>> <</SYS>> <s> </s>.
 const LLAMA2_BRACKET = /\[(?=\s*\/?\s*inst\s*\])/gi;
@@ -69,6 +71,31 @@ export function llama3Prompt(input: TemplateInput): string {
 }
 
 /**
+ * Llama 4, as Meta's reference (meta-llama/llama-models models/llama4/chat_format.py
+ * `encode_dialog_prompt`, `encode_message`, `_encode_header`; prompt_format.md): `<|begin_of_text|>`,
+ * then per message `<|header_start|>{role}<|header_end|>\n\n{content}<|eot|>`, then the
+ * assistant header (followed by a partial answer, if continuing). Meta's Llama 4 code does
+ * not strip content (its HF template trims text parts and the system message); stripped here
+ * as for Llama 3, which only touches edge whitespace.
+ *
+ * Images: the prompt carries one `<|image|>` per image at the start of the user message, as
+ * the HF chat template does. Meta's chat_format expands an image into `<|image_start|>…
+ * <|patch|>…<|image_end|>` only from its pixels, and HF's Llama4Processor (transformers
+ * processing_llama4.py) replaces each `<|image|>` placeholder with that block, one per image
+ * in order: Bedrock gets the pixels in `images`, so the placeholder is what the prompt can give.
+ */
+export function llama4Prompt(input: TemplateInput): string {
+  const clean = (text: string) => strip(neutralize(text, 'llama4'));
+  const message = (role: string, content: string) => `<|header_start|>${role}<|header_end|>\n\n${content}<|eot|>`;
+  let out = '<|begin_of_text|>';
+  const system = clean(input.system ?? '');
+  if (system) out += message('system', system);
+  for (const turn of input.turns) out += message('user', clean(turn.user)) + message('assistant', clean(turn.assistant));
+  out += message('user', '<|image|>'.repeat(input.images ?? 0) + clean(input.user));
+  return `${out}<|header_start|>assistant<|header_end|>\n\n${partial(input.assistantPrefix, 'llama4')}`;
+}
+
+/**
  * Llama 2 chat, as Meta's reference: the system merged into the first user message as
  * `<<SYS>>\n{system}\n<</SYS>>\n\n{user}`, each finished exchange `<s>[INST] {user} [/INST] {answer} </s>`,
  * the open one `<s>[INST] {user} [/INST]` (then ` {partial}` when continuing).
@@ -87,5 +114,6 @@ export function llama2Prompt(input: TemplateInput): string {
 }
 
 export function renderPrompt(family: ModelFamily, input: TemplateInput): string {
+  if (family === 'llama4') return llama4Prompt(input);
   return family === 'llama2' ? llama2Prompt(input) : llama3Prompt(input);
 }

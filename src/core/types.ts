@@ -1,7 +1,7 @@
 // Plain types shared by the core modules. No run-time code, no `vscode`.
 
 /** Which chat template a model speaks. */
-export type ModelFamily = 'llama3' | 'llama2';
+export type ModelFamily = 'llama4' | 'llama3' | 'llama2';
 
 /** One finished exchange of a conversation, oldest first. */
 export interface ChatTurn {
@@ -33,7 +33,32 @@ export interface LatencyFigures {
 /** What the streaming client yields, in order: text deltas, then exactly one `end`. */
 export type StreamEvent =
   | { type: 'text'; text: string }
-  | { type: 'end'; stopReason: StopReason | undefined; usage: TokenUsage; latency: LatencyFigures };
+  | { type: 'end'; stopReason: StopReason | undefined; usage: TokenUsage; latency: LatencyFigures; served: ServedAs };
+
+/** Bedrock's request options beyond the body (sent as headers). */
+export interface RequestOptions {
+  latency?: 'standard' | 'optimized';
+  guardrail?: { id: string; version: string; trace: 'ENABLED' | 'DISABLED' };
+  serviceTier?: 'default' | 'priority' | 'flex';
+}
+
+/** How Bedrock says it served a request. */
+export interface ServedAs {
+  /** `performanceConfigLatency` of the response. */
+  latency?: string;
+  serviceTier?: string;
+  /** Present when a guardrail was applied. */
+  guardrail?: GuardrailOutcome;
+}
+
+export interface GuardrailOutcome {
+  /** `amazon-bedrock-guardrailAction`. */
+  action: 'INTERVENED' | 'NONE';
+  /** With INTERVENED: the guardrail's own message, which replaced the answer. */
+  message?: string;
+  /** `amazon-bedrock-trace`, when tracing was asked for. */
+  trace?: unknown;
+}
 
 /** The Llama native request body (see bedrock.md). */
 export interface LlamaRequestBody {

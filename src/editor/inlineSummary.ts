@@ -9,7 +9,9 @@ import { CommentStreamFormatter } from '../core/editing/commentStream';
 import type { CommentStyle } from '../core/editing/commentSyntax';
 import type { Attachment } from '../core/prompt';
 import { actionsForFailure } from '../core/request/actions';
+import { blockedMessage } from '../core/request/guardrailMessage';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
+import { wholeAnswerLabel } from '../core/request/wholeAnswer';
 import { retryProgressMessage } from '../core/retryProgress';
 import { cutOffReason, notifyFailure, notifyPromptTooLong, notifySettingsErrors } from '../requests/errorMessages';
 import { runModelRequest } from '../requests/modelRequest';
@@ -90,6 +92,7 @@ export class InlineSummary {
         (progress, token) => {
           const cancel = token.onCancellationRequested(() => controller.abort(new StopRequest('user')));
           let retrying = false;
+          let clock: ReturnType<typeof setInterval> | undefined;
           return runModelRequest(services, {
             prompt: { task: { kind: 'summarize' }, attachment: this.attachment, continueFrom: kind === 'continue' ? this.answer : undefined },
           }, { kind: 'editor', document: block.document.uri }, controller, {
@@ -102,11 +105,20 @@ export class InlineSummary {
               retrying = true;
               progress.report({ message: retryProgressMessage(attempt, reason) });
             },
-          }).finally(() => cancel.dispose());
+            // The whole summary arrives in one piece and goes in as one edit; until then, the elapsed time.
+            wholeAnswer: (modelId) => {
+              const since = Date.now();
+              const tick = () => { if (!retrying) progress.report({ message: wholeAnswerLabel(modelId, Date.now() - since) }); };
+              tick();
+              clearInterval(clock);
+              clock = setInterval(tick, 1000);
+            },
+          }).finally(() => { clearInterval(clock); cancel.dispose(); });
         },
       );
       write(formatter.flush());
       if (outcome.kind === 'failed' && outcome.text) write(formatter.push(`\n(cut off: ${cutOffReason(outcome.failure.kind)})`) + formatter.flush());
+      if (outcome.kind === 'blocked' && outcome.text) write(formatter.push('\n(cut off: blocked by a guardrail)') + formatter.flush());
       // Text still on its way when a refused edit stopped the request is not written again.
       await writer.finish().catch((err: unknown) => { editFailure ??= err; });
       if (editFailure !== undefined) {
@@ -135,6 +147,10 @@ export class InlineSummary {
             dispose: () => { this.offers--; this.release(); },
           }, outcome.meter.usage.outputTokens);
         }
+        return;
+      case 'blocked':
+        log.warn(`Summary: ${blockedMessage(outcome)}`);
+        void vscode.window.showWarningMessage(`Llama: ${blockedMessage(outcome)}`);
         return;
       case 'invalidSettings':
         return notifySettingsErrors(outcome.errors, log);

@@ -3,8 +3,10 @@
 // and every request Bedrock bills goes on the meter — Bedrock's own counts, or estimates
 // (marked as such) for one that was stopped or failed after Bedrock accepted it. It shows
 // nothing: each surface presents the outcome itself.
-import type { RequestOutcome } from '../core/request/outcome';
+import * as vscode from 'vscode';
+import { StopRequest, type RequestOutcome } from '../core/request/outcome';
 import { runRequest, type RequestEvents, type RequestSpec } from '../core/request/runRequest';
+import { wholeAnswerLabel } from '../core/request/wholeAnswer';
 import type { Services } from '../services';
 import type { RequestOwner } from './activeRequests';
 
@@ -17,8 +19,11 @@ export async function runModelRequest(
   controller: AbortController,
   events: RequestEvents,
 ): Promise<RequestOutcome> {
+  // Discovery starts with the first request, in the background: this request uses what is known now.
+  services.models.ensureStarted();
   const registration = services.active.register(controller, owner);
   const stopSpinner = services.meter.startGenerating();
+  const ended = new AbortController();
   try {
     const outcome = await runRequest(spec, {
       settings: services.settings.current,
@@ -26,17 +31,41 @@ export async function runModelRequest(
       profiles: services.clients.profiles,
       requestId: services.active.nextId(),
       log: services.log,
-    }, events, controller.signal);
+      streaming: services.streaming,
+      recordPrompt: (record) => services.lastPrompt.set(record),
+    }, {
+      ...events,
+      wholeAnswer: events.wholeAnswer ?? ((modelId) => showWholeAnswerWait(modelId, controller, ended.signal)),
+      note: (note) => { services.notes.tell(note); events.note?.(note); },
+    }, controller.signal);
     meter(services, outcome);
     return outcome;
   } finally {
+    ended.abort();
     stopSpinner();
     registration.dispose();
   }
 }
 
+/** A cancellable notification with the elapsed time, for surfaces that show no progress of their own. */
+function showWholeAnswerWait(modelId: string, controller: AbortController, ended: AbortSignal): void {
+  if (ended.aborted) return;
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Llama', cancellable: true },
+    (progress, token) => new Promise<void>((resolve) => {
+      const started = Date.now();
+      const tick = () => progress.report({ message: wholeAnswerLabel(modelId, Date.now() - started) });
+      tick();
+      const timer = setInterval(tick, 1000);
+      const cancel = token.onCancellationRequested(() => controller.abort(new StopRequest('user')));
+      const done = () => { clearInterval(timer); cancel.dispose(); resolve(); };
+      ended.addEventListener('abort', done, { once: true });
+    }),
+  );
+}
+
 function meter(services: Services, outcome: RequestOutcome): void {
-  if (outcome.kind !== 'ok' && outcome.kind !== 'stopped' && outcome.kind !== 'failed') return;
+  if (outcome.kind !== 'ok' && outcome.kind !== 'stopped' && outcome.kind !== 'failed' && outcome.kind !== 'blocked') return;
   const m = outcome.meter;
   if (!m) return;
   services.usage.record({ modelId: outcome.configModelId, usage: m.usage, costUsd: m.costUsd, estimated: m.estimated, at: new Date() });

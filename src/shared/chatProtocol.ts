@@ -35,6 +35,8 @@ export interface ModelState {
 export interface Busy {
   requestId: string;
   turnId: string;
+  /** The model answers all at once (InvokeModel): when the wait began (epoch ms), and the model id sent. */
+  wholeAnswer?: { since: number; model: string };
 }
 
 export interface ChatState {
@@ -99,7 +101,8 @@ const modelState: Check = exact({
   options: arrayOf(modelOption, 100),
   problem: optional(maxLength(10_000)),
 } satisfies Shape<ModelState>);
-const busy: Check = exact({ requestId, turnId: id } satisfies Shape<Busy>);
+const wholeAnswer: Check = exact({ since: isCount, model: maxLength(2048) } satisfies Shape<NonNullable<Busy['wholeAnswer']>>);
+const busy: Check = exact({ requestId, turnId: id, wholeAnswer: optional(wholeAnswer) } satisfies Shape<Busy>);
 const chatState: Check = exact({
   conversation: isConversation,
   history: arrayOf(historyItem, 1000),

@@ -168,5 +168,5 @@ export class Composer {
 }
 
 function visionHint(modelName: string): string {
-  return `Images need a vision model (Llama 3.2 11B or 90B Vision Instruct); ${modelName || 'the current model'} does not accept images.`;
+  return `Images need a vision model (Llama 4, or Llama 3.2 11B or 90B Vision Instruct); ${modelName || 'the current model'} does not accept images.`;
 }

@@ -52,7 +52,7 @@ export class Transcript {
 
   upsert(turn: Turn): void {
     const view = this.views.get(turn.id);
-    if (view) view.update(turn, this.busy !== undefined);
+    if (view) view.update(turn, this.busy !== undefined, this.wholeFor(turn.id));
     else this.add(turn);
     this.schedule(view ?? this.views.get(turn.id));
   }
@@ -66,13 +66,18 @@ export class Transcript {
 
   setBusy(busy: Busy | undefined): void {
     this.busy = busy;
-    for (const view of this.views.values()) view.renderStatus(busy !== undefined);
+    for (const view of this.views.values()) view.renderStatus(busy !== undefined, this.wholeFor(view.id));
+  }
+
+  /** The whole-answer wait of the turn in flight, if that turn is `turnId`. */
+  private wholeFor(turnId: string): Busy['wholeAnswer'] {
+    return this.busy?.turnId === turnId ? this.busy.wholeAnswer : undefined;
   }
 
   private add(turn: Turn): TurnView {
     this.empty.remove();
     const view = new TurnView(turn, this.render);
-    view.renderStatus(this.busy !== undefined);
+    view.renderStatus(this.busy !== undefined, this.wholeFor(turn.id));
     this.views.set(turn.id, view);
     this.element.append(view.element);
     this.stick = true;

@@ -3,6 +3,8 @@
 // length stop, the error with what to do and Retry.
 import { attachmentLabel, type ErrorAction, type Turn } from '../core/chat/conversation';
 import { formatTokens, formatUsd } from '../core/pricing';
+import { wholeAnswerLabel } from '../core/request/wholeAnswer';
+import type { Busy } from '../shared/chatProtocol';
 import type { Attachment } from '../core/prompt';
 import { AnswerView } from './answerView';
 import { h, icon, textButton } from './dom';
@@ -22,6 +24,8 @@ export class TurnView {
   private readonly assistant: HTMLElement;
   private readonly status = h('div', { class: 'turn-status' });
   private turn: Turn;
+  /** Ticks the elapsed time while a whole answer is awaited. */
+  private clock: ReturnType<typeof setInterval> | undefined;
 
   constructor(turn: Turn, render: RenderMarkdown) {
     this.turn = turn;
@@ -38,10 +42,10 @@ export class TurnView {
     return this.turn.id;
   }
 
-  update(turn: Turn, busy: boolean): void {
+  update(turn: Turn, busy: boolean, whole?: Busy['wholeAnswer']): void {
     this.turn = turn;
     this.answer.setText(turn.answer);
-    this.renderStatus(busy);
+    this.renderStatus(busy, whole);
   }
 
   append(delta: string): void {
@@ -49,13 +53,24 @@ export class TurnView {
     this.answer.append(delta);
   }
 
-  /** @param busy a request is in flight (Continue and Retry wait for it). */
-  renderStatus(busy: boolean): void {
+  /**
+   * @param busy a request is in flight (Continue and Retry wait for it).
+   * @param whole this turn's answer comes all at once (InvokeModel): the wait shows its elapsed time.
+   */
+  renderStatus(busy: boolean, whole?: Busy['wholeAnswer']): void {
     const t = this.turn;
     const streaming = t.status === 'streaming';
+    clearInterval(this.clock);
+    this.clock = undefined;
     this.answer.element.setAttribute('aria-busy', String(streaming));
     const parts: Array<Node | string> = [];
-    if (streaming) parts.push(h('span', { class: 'status-label' }, icon('loading codicon-modifier-spin'), ' Generating…'));
+    if (streaming && whole) {
+      const label = h('span', { class: 'whole-answer-wait' }, wholeAnswerLabel(whole.model, Date.now() - whole.since));
+      this.clock = setInterval(() => { label.textContent = wholeAnswerLabel(whole.model, Date.now() - whole.since); }, 1000);
+      parts.push(h('span', { class: 'status-label', role: 'status' }, icon('loading codicon-modifier-spin'), ' ', label));
+    } else if (streaming) {
+      parts.push(h('span', { class: 'status-label' }, icon('loading codicon-modifier-spin'), ' Generating…'));
+    }
     if (t.status === 'stopped') parts.push(h('span', { class: 'status-label' }, 'Stopped.'));
     if (t.status === 'cut') parts.push(h('span', { class: 'status-label' }, 'Stopped at the length limit.'));
     if (t.usage) parts.push(usage(t));

@@ -19,6 +19,13 @@
 // route, then the Llama body (test/server/bodyCheck.ts), each refused with AWS's error.
 // The defaults accept the throwaway keys the tests, scripts and benches use (authCheck.ts).
 //
+// Models and request options, as Bedrock treats them (defaults overridable per server):
+// Llama 4 refuses the streaming operation (`streamingRefused`); the SDK's header-borne inputs
+// (latency, guardrail, trace, service tier) are recorded in `RecordedRequest.options` and
+// checked (`serviceTiers`, `guardrails`); the served latency and tier come back as response
+// headers (`latencyOptimized`, `ResponseScript.servedLatency`); a script's `guardrail`
+// intervention replaces the answer and marks the body or chunks as Bedrock does.
+//
 // Standalone: `npx tsx test/server/bedrockServer.ts --port 0 [--script-file scripts.json]
 //   [--access-key ID:SECRET[:TOKEN]]... [--api-key KEY]... [--region REGION]...`
 
@@ -33,6 +40,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { checkAuth, TEST_API_KEYS, TEST_CREDENTIALS, type AuthPolicy } from './authCheck';
+import { ControlPlane, controlPlaneOperation, type ControlPlaneData, type ControlPlaneOperation } from './controlPlane';
 import { checkLlamaBody } from './bodyCheck';
 import type { AwsCredentials } from './sigv4Check';
 
@@ -126,6 +134,17 @@ export interface ResponseScript {
   /** Put `stop_reason` and metrics on an extra chunk with empty `generation` (as the service often does). */
   separateFinalChunk?: boolean;
   fault?: StreamFault;
+  /** Latency reported as served (default: optimized when asked for and offered); e.g. 'standard' for "over quota". */
+  servedLatency?: 'standard' | 'optimized';
+  /** A guardrail blocks the answer: the text becomes `message` (default DEFAULT_BLOCKED_MESSAGE). */
+  guardrail?: GuardrailIntervention;
+}
+
+/** A scripted guardrail intervention; `trace` is sent as `amazon-bedrock-trace.guardrail` when tracing is on. */
+export interface GuardrailIntervention {
+  action: 'INTERVENED';
+  message?: string;
+  trace?: unknown;
 }
 
 /** An HTTP error response: status, `x-amzn-errortype`, body `{"message": ...}`. */
@@ -185,7 +204,7 @@ export function httpError(errorType: BedrockHttpErrorType | (string & {}), messa
 // ---------------------------------------------------------------------------------------
 // The request log
 
-export type Operation = 'invoke' | 'invoke-with-response-stream';
+export type Operation = 'invoke' | 'invoke-with-response-stream' | ControlPlaneOperation;
 
 /** How a response ended. */
 export type RequestOutcome =
@@ -215,6 +234,8 @@ export interface RecordedRequest {
   readonly rawBody: string;
   /** The JSON body, parsed; undefined when it is not JSON. */
   readonly body: unknown;
+  /** The SDK inputs that travel as `X-Amzn-Bedrock-*` headers. */
+  readonly options: RequestOptions;
   /** `performance.now()` when the request body had arrived. */
   readonly receivedAt: number;
   /** The script that answered it (for a refused request: the error it got). */
@@ -253,6 +274,16 @@ export interface BedrockTestServerOptions {
   apiKeys?: readonly string[];
   /** Regions a signature's scope may name (default: any region id; one server stands in for every regional endpoint). */
   regions?: readonly string[];
+  /** The control plane's data (test/server/controlPlane.ts), over the us-west-2 defaults. */
+  controlPlane?: Partial<ControlPlaneData>;
+  /** Models whose InvokeModelWithResponseStream is refused (default: ids containing `llama4`, as AWS documents). */
+  streamingRefused?: (modelId: string) => boolean;
+  /** Where `optimized` latency is served (default: Llama 3.1 70B and 405B ids, any region). */
+  latencyOptimized?: (modelId: string, region: string | undefined) => boolean;
+  /** Service tiers a model accepts (default: default/flex/priority for Llama 4 and 3.3, else default only). */
+  serviceTiers?: (modelId: string) => readonly string[];
+  /** Guardrail identifier → accepted versions (default `{ 'gr-test123': ['DRAFT', '1'] }`). */
+  guardrails?: Readonly<Record<string, readonly string[]>>;
 }
 
 // The parts of the HTTP/1.1 and HTTP/2 compatibility APIs the handler uses.
@@ -274,13 +305,21 @@ interface Exchange {
 }
 
 export class BedrockTestServer extends EventEmitter<ServerEvents> {
-  /** Every request received since start (or `reset()`), oldest first. */
+  /** Every runtime request (invoke, invoke-with-response-stream, refused ones) since start or `reset()`, oldest first. */
   readonly requests: RecordedRequest[] = [];
+  /**
+   * Model discovery's control-plane calls, apart: discovery runs in the background, and tests
+   * that count or index runtime requests must not see its calls interleaved.
+   */
+  readonly controlPlaneRequests: RecordedRequest[] = [];
+  /** Model discovery's calls (ListFoundationModels, …): edit `controlPlane.data`; `reset()` restores it. */
+  readonly controlPlane: ControlPlane;
 
   private readonly host: string;
   private readonly defaultScript: Script | ScriptHandler;
   private readonly log: ((line: string) => void) | undefined;
   private readonly auth: AuthPolicy;
+  private readonly models: Required<Pick<BedrockTestServerOptions, 'streamingRefused' | 'latencyOptimized' | 'serviceTiers' | 'guardrails'>>;
   private readonly queue: Script[] = [];
   private handler: ScriptHandler | undefined;
   private readonly sockets = new Set<net.Socket>();
@@ -298,6 +337,13 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.defaultScript = options.defaultScript ?? echoScript;
     this.log = options.log;
     this.auth = { credentials: options.credentials ?? TEST_CREDENTIALS, apiKeys: options.apiKeys ?? TEST_API_KEYS, regions: options.regions };
+    this.controlPlane = new ControlPlane(options.controlPlane);
+    this.models = {
+      streamingRefused: options.streamingRefused ?? ((id) => /llama4/.test(id)),
+      latencyOptimized: options.latencyOptimized ?? ((id) => /llama3-1-(?:70|405)b/.test(id)),
+      serviceTiers: options.serviceTiers ?? ((id) => (/llama4|llama3-3/.test(id) ? ['default', 'flex', 'priority'] : ['default'])),
+      guardrails: options.guardrails ?? DEFAULT_GUARDRAILS,
+    };
     const onRequest = (req: AnyRequest, res: AnyResponse): void => void this.handle(req, res);
     this.h1 = http.createServer(onRequest);
     this.h1.keepAliveTimeout = 60_000;
@@ -356,6 +402,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.queue.length = 0;
     this.handler = undefined;
     this.requests.length = 0;
+    this.controlPlaneRequests.length = 0;
+    this.controlPlane.reset();
   }
 
   /** Resolves once the response to `record` is over (at once if it already is). */
@@ -409,7 +457,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       // also fire just before our own finish() after a complete response: writableEnded.)
       if (record.outcome === 'pending' && !res.writableEnded) this.finish(exchange, 'clientDisconnected');
     });
-    this.requests.push(record);
+    const control = controlPlaneOperation(record.method, record.path) !== undefined;
+    (control ? this.controlPlaneRequests : this.requests).push(record);
     this.log?.(`→ #${record.id} HTTP/${record.httpVersion} ${record.method} ${record.operation ?? record.path} ${record.modelId ?? ''} auth=${record.authScheme ?? 'none'}`);
     this.emit('request', record);
     try {
@@ -419,6 +468,12 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
         record.script = refusal;
         await this.sendError(exchange, refusal);
         return;
+      }
+      const control = this.controlPlane.answer(record.method, req.url ?? '');
+      if (control) {
+        if ('error' in control) return await this.sendError(exchange, { type: 'httpError', ...control.error });
+        await endJson(exchange, control.body);
+        return this.finish(exchange, 'completed');
       }
       const script = await this.pickScript(record);
       record.script = script;
@@ -438,11 +493,45 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
   private async refusal(record: RecordedRequest, url: string, body: Buffer): Promise<HttpErrorScript | undefined> {
     const denied = await checkAuth({ method: record.method, url, headers: record.headers, body }, this.auth);
     if (denied) return { type: 'httpError', ...denied };
+    if (record.operation && controlPlaneOperation(record.method, record.path) === record.operation) return undefined;
     if (!record.operation || record.method !== 'POST') {
       return { type: 'httpError', errorType: 'UnknownOperationException', status: 404, message: `No route for ${record.method} ${record.path}` };
     }
-    const invalid = checkLlamaBody(record.rawBody, record.modelId ?? '');
-    return invalid === undefined ? undefined : httpError('ValidationException', invalid);
+    const modelId = record.modelId ?? '';
+    if (record.operation === 'invoke-with-response-stream' && this.models.streamingRefused(modelId)) {
+      return httpError('ValidationException', `The model ${modelId} does not support streaming. Use InvokeModel instead.`);
+    }
+    const invalid = checkLlamaBody(record.rawBody, modelId);
+    if (invalid !== undefined) return httpError('ValidationException', invalid);
+    return this.optionRefusal(record.options, modelId);
+  }
+
+  // The header-borne options: enum values as the SDK's model has them, then what this model
+  // and account accept. (AWS's wording for an unsupported tier is not documented: assumed.)
+  private optionRefusal(options: RequestOptions, modelId: string): HttpErrorScript | undefined {
+    const badEnum = enumViolation('performanceConfigLatency', options.latency, ['standard', 'optimized'])
+      ?? enumViolation('trace', options.trace, ['ENABLED', 'DISABLED', 'ENABLED_FULL']);
+    if (badEnum) return httpError('ValidationException', badEnum);
+    if (options.serviceTier !== undefined && !this.models.serviceTiers(modelId).includes(options.serviceTier)) {
+      return httpError('ValidationException', `The provided service tier '${options.serviceTier}' is not supported for model ${modelId}.`);
+    }
+    if (options.guardrailId !== undefined || options.guardrailVersion !== undefined) {
+      const id = options.guardrailId?.replace(/^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:guardrail\//, '');
+      const versions = id === undefined ? undefined : this.models.guardrails[id];
+      if (!versions || options.guardrailVersion === undefined || !versions.includes(options.guardrailVersion)) {
+        return httpError('ValidationException', GUARDRAIL_NOT_FOUND);
+      }
+    }
+    return undefined;
+  }
+
+  // What was served, as response headers the SDK maps to `performanceConfigLatency` and `serviceTier`.
+  private servedHeaders(record: RecordedRequest, script: ResponseScript): Record<string, string> {
+    const optimized = record.options.latency === 'optimized' && this.models.latencyOptimized(record.modelId ?? '', signedRegion(record.headers));
+    return {
+      'x-amzn-bedrock-performanceconfig-latency': script.servedLatency ?? (optimized ? 'optimized' : 'standard'),
+      'x-amzn-bedrock-service-tier': record.options.serviceTier ?? 'default',
+    };
   }
 
   private record(req: AnyRequest, rawBody: string): RecordedRequest {
@@ -462,7 +551,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       id: this.nextId++,
       method: req.method ?? '',
       path,
-      operation: match ? (match[2] as Operation) : undefined,
+      operation: match ? (match[2] as Operation) : controlPlaneOperation(req.method ?? '', path),
       rawModelId: match?.[1],
       modelId: match ? safeDecode(match[1]) : undefined,
       httpVersion: req.httpVersion === '2.0' ? '2.0' : '1.1',
@@ -471,6 +560,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       authScheme: headers.authorization?.split(' ', 1)[0],
       rawBody,
       body,
+      options: requestOptions(headers),
       receivedAt: performance.now(),
       script: undefined,
       outcome: 'pending',
@@ -521,7 +611,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
   // InvokeModel: the whole answer at once, after the scripted generation time.
   private async sendWhole(exchange: Exchange, script: ResponseScript): Promise<void> {
     const started = performance.now();
-    const plan = planChunks(script);
+    const plan = planChunks(blocked(script));
     const generationTime = plan.reduce((sum, chunk) => sum + chunk.delayMs, (script.headersDelayMs ?? 0));
     const fault = script.fault;
     await wait(generationTime, exchange);
@@ -538,11 +628,13 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       prompt_token_count: promptTokens(script, exchange.record),
       generation_token_count: outputTokens,
       stop_reason: script.stopReason === undefined ? 'stop' : script.stopReason,
+      ...guardrailFields(exchange.record, script, true),
     });
     exchange.res.writeHead(200, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       'x-amzn-requestid': exchange.requestId,
+      ...this.servedHeaders(exchange.record, script),
       'x-amzn-bedrock-invocation-latency': String(latency),
       'x-amzn-bedrock-input-token-count': String(promptTokens(script, exchange.record)),
       'x-amzn-bedrock-output-token-count': String(outputTokens),
@@ -561,9 +653,10 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       'content-type': 'application/vnd.amazon.eventstream',
       'x-amzn-bedrock-content-type': 'application/json',
       'x-amzn-requestid': exchange.requestId,
+      ...this.servedHeaders(record, script),
     });
     if ('flushHeaders' in res) res.flushHeaders(); // HTTP/2 sends its headers on writeHead
-    const plan = planChunks(script);
+    const plan = planChunks(blocked(script));
     const fault = script.fault;
     const limit = fault ? Math.min(fault.afterChunks, plan.length) : plan.length;
     let generated = 0;
@@ -597,6 +690,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
           ...script.metrics,
         };
       }
+      if (last || chunk.text !== '') Object.assign(json, guardrailFields(record, script, last));
       if (script.padding) json.p = PADDING.slice(0, 1 + ((i * 7) % PADDING.length));
       await writeEvent(exchange, chunkMessage(chunk.raw ?? JSON.stringify(json)));
       record.chunksSent++;
@@ -632,6 +726,79 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
 // Helpers
 
 const PADDING = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** The SDK's input fields sent as headers (@aws-sdk/client-bedrock-runtime's schema), as recorded. */
+export interface RequestOptions {
+  /** `performanceConfigLatency`: X-Amzn-Bedrock-PerformanceConfig-Latency. */
+  latency?: string;
+  /** `guardrailIdentifier`: X-Amzn-Bedrock-GuardrailIdentifier. */
+  guardrailId?: string;
+  /** `guardrailVersion`: X-Amzn-Bedrock-GuardrailVersion. */
+  guardrailVersion?: string;
+  /** `trace`: X-Amzn-Bedrock-Trace. */
+  trace?: string;
+  /** `serviceTier`: X-Amzn-Bedrock-Service-Tier. */
+  serviceTier?: string;
+}
+
+const OPTION_HEADERS: Record<keyof RequestOptions, string> = {
+  latency: 'x-amzn-bedrock-performanceconfig-latency',
+  guardrailId: 'x-amzn-bedrock-guardrailidentifier',
+  guardrailVersion: 'x-amzn-bedrock-guardrailversion',
+  trace: 'x-amzn-bedrock-trace',
+  serviceTier: 'x-amzn-bedrock-service-tier',
+};
+
+const DEFAULT_GUARDRAILS: Readonly<Record<string, readonly string[]>> = { 'gr-test123': ['DRAFT', '1'] };
+/** AWS's message for an unknown guardrail identifier or version. */
+export const GUARDRAIL_NOT_FOUND = 'The guardrail identifier or version provided in the request does not exist.';
+/** The answer's text when a scripted guardrail intervenes without its own message. */
+export const DEFAULT_BLOCKED_MESSAGE = 'Sorry, the model cannot answer this question.';
+
+function requestOptions(headers: Readonly<Record<string, string>>): RequestOptions {
+  const options: RequestOptions = {};
+  for (const [key, name] of Object.entries(OPTION_HEADERS) as Array<[keyof RequestOptions, string]>) {
+    if (headers[name] !== undefined) options[key] = headers[name];
+  }
+  return options;
+}
+
+/** AWS's wording for a value outside a modeled enum. */
+function enumViolation(field: string, value: string | undefined, allowed: readonly string[]): string | undefined {
+  if (value === undefined || allowed.includes(value)) return undefined;
+  return `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`;
+}
+
+/** The region of a SigV4 credential scope; undefined for API keys. */
+function signedRegion(headers: Readonly<Record<string, string>>): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(headers.authorization ?? '')?.[1];
+}
+
+/** The script as sent: an intervention replaces the answer by the guardrail's message. */
+function blocked(script: ResponseScript): ResponseScript {
+  return script.guardrail ? { ...script, chunks: [script.guardrail.message ?? DEFAULT_BLOCKED_MESSAGE] } : script;
+}
+
+/**
+ * Guardrail fields of an InvokeModel body or a stream chunk. Confirmed (AWS user guide,
+ * "Use a guardrail with InvokeModel", example response): `amazon-bedrock-guardrailAction`
+ * (INTERVENED | NONE) and `amazon-bedrock-trace` in the body. Assumed: the trace's key
+ * (`guardrail`, as SDK users read it; the guide's sample shows `guardrails`), and for streams
+ * the action on every chunk with text and on the last, the trace on the last only.
+ */
+function guardrailFields(record: RecordedRequest, script: ResponseScript, last: boolean): Record<string, unknown> {
+  const { guardrailId, trace } = record.options;
+  if (!script.guardrail) return last && guardrailId !== undefined ? { 'amazon-bedrock-guardrailAction': 'NONE' } : {};
+  const fields: Record<string, unknown> = { 'amazon-bedrock-guardrailAction': 'INTERVENED' };
+  if (last && (trace === 'ENABLED' || trace === 'ENABLED_FULL')) {
+    fields['amazon-bedrock-trace'] = { guardrail: script.guardrail.trace ?? defaultTrace(guardrailId ?? 'gr-test123') };
+  }
+  return fields;
+}
+
+function defaultTrace(guardrailId: string): unknown {
+  return { input: { [guardrailId]: { contentPolicy: { filters: [{ type: 'VIOLENCE', confidence: 'HIGH', filterStrength: 'HIGH', action: 'BLOCKED' }] } } } };
+}
 
 interface PlannedChunk {
   text: string;
@@ -695,6 +862,13 @@ async function writeEvent(exchange: Exchange, message: Uint8Array): Promise<void
   if (closed.signal.aborted) throw new Error('closed');
   const ok = (res.write as (chunk: Uint8Array) => boolean)(message);
   if (!ok) await once(res, 'drain', { signal: closed.signal }); // respect back-pressure in benchmarks
+}
+
+/** A 200 JSON answer (the control plane's). */
+function endJson(exchange: Exchange, value: unknown): Promise<void> {
+  const body = JSON.stringify(value);
+  exchange.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': exchange.requestId });
+  return endResponse(exchange.res, body);
 }
 
 function endResponse(res: AnyResponse, body?: string): Promise<void> {

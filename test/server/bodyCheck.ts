@@ -3,15 +3,36 @@
 // 2049 is not less or equal to 2048, please reformat your input and try again."
 
 const FIELDS = ['prompt', 'temperature', 'top_p', 'max_gen_len'];
-/** Llama 3.2 11B and 90B Vision, as a base id, with a geography prefix (`us.`), or as a provisioned variant (`…:0:128k`). */
-const VISION_ID = /^(?:[a-z]+(?:-[a-z]+)?\.)?meta\.llama3-2-(?:11|90)b-instruct-v1:0(?::|$)/;
+/**
+ * Models that take images: Llama 3.2 11B and 90B Vision and both Llama 4 models, as a base id,
+ * with a geography prefix (`us.`), or as a provisioned variant (`…:0:128k`).
+ */
+const VISION_ID = /^(?:[a-z]+(?:-[a-z]+)?\.)?meta\.(?:llama3-2-(?:11|90)b|llama4-[a-z]+-17b)-instruct-v1:0(?::|$)/;
+const LLAMA4_ID = /^(?:[a-z]+(?:-[a-z]+)?\.)?meta\.llama4-/;
+/** Llama 4's model cards give 8K output tokens; Llama 3.x on Bedrock takes at most 2048. */
+const MAX_GEN_LEN = { llama4: 8192, other: 2048 } as const;
 /** Foundation-model and inference-profile ARNs name the model; other ARNs do not. */
 const ARN_RESOURCE = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:foundation-model|inference-profile)\/(.+)$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/** The model named by an id or a foundation-model / inference-profile ARN (other ARNs: the ARN). */
+function modelOf(modelId: string): string {
+  return ARN_RESOURCE.exec(modelId)?.[1] ?? modelId;
+}
+
 /** Whether Bedrock takes `images` for this model id (or ARN). */
 export function isVisionModel(modelId: string): boolean {
-  return VISION_ID.test(ARN_RESOURCE.exec(modelId)?.[1] ?? modelId);
+  return VISION_ID.test(modelOf(modelId));
+}
+
+/** Whether the id (or ARN) names a Llama 4 model. */
+export function isLlama4Model(modelId: string): boolean {
+  return LLAMA4_ID.test(modelOf(modelId));
+}
+
+/** The largest `max_gen_len` Bedrock takes for this model. */
+export function maxGenLen(modelId: string): number {
+  return isLlama4Model(modelId) ? MAX_GEN_LEN.llama4 : MAX_GEN_LEN.other;
 }
 
 /** Bedrock's ValidationException message for a body sent to `modelId`; undefined when it is valid. */
@@ -22,14 +43,14 @@ export function checkLlamaBody(rawBody: string, modelId: string): string | undef
   } catch {
     return 'Malformed input request, please reformat your input and try again.';
   }
-  const problems = violations(body, isVisionModel(modelId));
+  const problems = violations(body, isVisionModel(modelId), maxGenLen(modelId));
   if (problems.length === 0) return undefined;
   // Bedrock's schema validator names a single violation, and only counts several.
   const what = problems.length === 1 ? problems[0] : `#: ${problems.length} schema violations found`;
   return `Malformed input request: ${what}, please reformat your input and try again.`;
 }
 
-function violations(body: unknown, vision: boolean): string[] {
+function violations(body: unknown, vision: boolean, maxTokens: number): string[] {
   if (jsonType(body) !== 'JSONObject') return [`#: expected type: JSONObject, found: ${jsonType(body)}`];
   const fields = body as Record<string, unknown>;
   const allowed = vision ? [...FIELDS, 'images'] : FIELDS;
@@ -38,7 +59,7 @@ function violations(body: unknown, vision: boolean): string[] {
   else if (typeof fields.prompt !== 'string') out.push(`#/prompt: expected type: String, found: ${jsonType(fields.prompt)}`);
   else if (fields.prompt.length === 0) out.push('#/prompt: expected minLength: 1, actual: 0');
   out.push(...numberRule('temperature', fields.temperature, 0, 1), ...numberRule('top_p', fields.top_p, 0, 1));
-  out.push(...numberRule('max_gen_len', fields.max_gen_len, 1, 2048, true));
+  out.push(...numberRule('max_gen_len', fields.max_gen_len, 1, maxTokens, true));
   if (vision && fields.images !== undefined) out.push(...imageRules(fields.images));
   return out;
 }

@@ -116,9 +116,9 @@ describe('interactive paths', function () {
       await pickWithKeyboard(/Custom model id or ARN…$/);
       await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: 'Llama: Custom Model' }).waitFor();
       await page.keyboard.press('Control+A');
-      await page.keyboard.type('meta.llama4-maverick-17b-instruct-v1:0');
+      await page.keyboard.type('arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123');
       const message = page.locator(`${QUICK_INPUT} .quick-input-message`);
-      await message.filter({ hasText: /Llama 4/ }).waitFor({ timeout: 5_000 });
+      await message.filter({ hasText: /not a model that can be invoked/ }).waitFor({ timeout: 5_000 });
       await wb.screenshot('select-model-custom-invalid');
       await page.keyboard.press('Enter'); // refused while invalid: the box stays open
       await page.waitForTimeout(300);

@@ -7,9 +7,17 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { BedrockRuntimeClient, InvokeModelCommand, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
+  type BedrockRuntimeClientConfig,
+  type InvokeModelCommandInput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -17,6 +25,8 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { LlamaBedrockClient } from '../../src/core/bedrock/client';
 import {
   BedrockTestServer,
+  DEFAULT_BLOCKED_MESSAGE,
+  GUARDRAIL_NOT_FOUND,
   HTTP_ERROR_STATUS,
   TEST_API_KEYS,
   TEST_CREDENTIALS,
@@ -27,7 +37,7 @@ import {
   type BedrockHttpErrorType,
   type RecordedRequest,
 } from '../server/bedrockServer';
-import { isVisionModel } from '../server/bodyCheck';
+import { isLlama4Model, isVisionModel, maxGenLen } from '../server/bodyCheck';
 import { INVALID_TOKEN, SIGNATURE_MISMATCH, Sha256 } from '../server/sigv4Check';
 import { collect } from './awsSupport';
 
@@ -533,5 +543,219 @@ describe('BedrockTestServer checks requests as Bedrock does', () => {
     const res = await post1(url, INVOKE_PATH, 'prompt=Hi');
     assert.equal(res.status, 400);
     assert.deepEqual(errorOf(res), { type: 'ValidationException', message: 'Malformed input request, please reformat your input and try again.' });
+  });
+});
+
+describe('BedrockTestServer models and request options, through the real SDK', () => {
+  const SCOUT = 'us.meta.llama4-scout-17b-instruct-v1:0';
+  const L33 = 'us.meta.llama3-3-70b-instruct-v1:0';
+  const L31_70 = 'us.meta.llama3-1-70b-instruct-v1:0';
+  const L31_8 = 'meta.llama3-1-8b-instruct-v1:0';
+  const [KEYS] = TEST_CREDENTIALS;
+  const clients: BedrockRuntimeClient[] = [];
+  const servers: BedrockTestServer[] = [];
+  let server: BedrockTestServer;
+
+  async function startServer(options: ConstructorParameters<typeof BedrockTestServer>[0] = {}): Promise<BedrockTestServer> {
+    const s = new BedrockTestServer({ defaultScript: textResponse('ok'), ...options }); // quicker than the paced echo
+    servers.push(s);
+    await s.start();
+    return s;
+  }
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    for (const s of servers.splice(0)) await s.stop();
+  });
+
+  function sdk(on = server): BedrockRuntimeClient {
+    const c = new BedrockRuntimeClient({
+      region: 'us-west-2', endpoint: on.url, credentials: KEYS, maxAttempts: 1, authSchemePreference: ['sigv4'], requestHandler: new NodeHttpHandler(),
+    });
+    clients.push(c);
+    return c;
+  }
+
+  type Options = Omit<InvokeModelCommandInput, 'modelId' | 'body'>;
+  const body = (extra: Record<string, unknown> = {}) => JSON.stringify({ prompt: 'Say hello', max_gen_len: 64, ...extra });
+
+  async function invoke(modelId: string, options: Options = {}, on = server) {
+    const out = await sdk(on).send(new InvokeModelCommand({ modelId, contentType: 'application/json', body: body(), ...options }));
+    return { out, json: JSON.parse(Buffer.from(out.body).toString()) as Record<string, unknown> };
+  }
+
+  async function stream(modelId: string, options: Options = {}, on = server) {
+    const out = await sdk(on).send(new InvokeModelWithResponseStreamCommand({ modelId, contentType: 'application/json', body: body(), ...options }));
+    const chunks: Array<Record<string, unknown>> = [];
+    for await (const event of out.body ?? []) {
+      if (event.chunk?.bytes) chunks.push(JSON.parse(Buffer.from(event.chunk.bytes).toString()) as Record<string, unknown>);
+    }
+    return { out, chunks };
+  }
+
+  /** The SDK's error name, status and message for a failed call. */
+  async function failure(call: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
+    try {
+      await call;
+    } catch (err) {
+      const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+      return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+    }
+    throw new Error('expected the call to fail');
+  }
+
+  it('refuses streaming for Llama 4 in every id form with a ValidationException, while InvokeModel works', async () => {
+    const ids = [SCOUT, 'meta.llama4-maverick-17b-instruct-v1:0', `arn:aws:bedrock:us-west-2:123456789012:inference-profile/${SCOUT}`];
+    for (const id of ids) {
+      server.enqueue(textResponse('never streamed'));
+      const refused = await failure(stream(id));
+      assert.equal(refused.name, 'ValidationException');
+      assert.equal(refused.status, 400);
+      assert.equal(refused.message, `The model ${id} does not support streaming. Use InvokeModel instead.`);
+      assert.match(refused.message, /does not support streaming/);
+      assert.equal(server.pendingScripts, 1, 'refused before any script ran');
+      const { json } = await invoke(id);
+      assert.equal(json.generation, 'never streamed');
+    }
+    // Other models stream; the option overrides the rule.
+    assert.ok((await stream(L33)).chunks.length > 0);
+    const open = await startServer({ streamingRefused: () => false });
+    assert.ok((await stream(SCOUT, {}, open)).chunks.length > 0);
+  });
+
+  it('takes images and max_gen_len up to 8192 for Llama 4 (2048 for the others)', async () => {
+    const images = { images: ['aGVsbG8='] };
+    const ok = await sdk().send(new InvokeModelCommand({ modelId: SCOUT, body: body({ ...images, prompt: '<|image|>What is this?', max_gen_len: 8192 }) }));
+    assert.equal(ok.$metadata.httpStatusCode, 200);
+    const tooLong = await failure(sdk().send(new InvokeModelCommand({ modelId: SCOUT, body: body({ max_gen_len: 8193 }) })));
+    assert.match(tooLong.message, /#\/max_gen_len: 8193 is not less or equal to 8192/);
+    const l33 = await failure(sdk().send(new InvokeModelCommand({ modelId: L33, body: body({ max_gen_len: 4096 }) })));
+    assert.match(l33.message, /is not less or equal to 2048/);
+    assert.equal(isLlama4Model('arn:aws:bedrock:us-east-1::foundation-model/meta.llama4-maverick-17b-instruct-v1:0'), true);
+    assert.equal(isVisionModel('meta.llama4-maverick-17b-instruct-v1:0'), true);
+    assert.equal(maxGenLen('meta.llama3-2-90b-instruct-v1:0'), 2048);
+  });
+
+  it('records the header-borne options the SDK sends, for both operations', async () => {
+    const options: Options = { performanceConfigLatency: 'optimized', guardrailIdentifier: 'gr-test123', guardrailVersion: '1', trace: 'ENABLED', serviceTier: 'priority' };
+    await invoke(L33, options);
+    await stream(L33, options);
+    await invoke(L33);
+    const expected = { latency: 'optimized', guardrailId: 'gr-test123', guardrailVersion: '1', trace: 'ENABLED', serviceTier: 'priority' };
+    assert.deepEqual(server.requests.map((r) => r.options), [expected, expected, {}]);
+    assert.equal(server.requests[0].headers['x-amzn-bedrock-guardrailidentifier'], 'gr-test123');
+  });
+
+  it('serves optimized latency only where offered, reports it in the SDK output, and lets a script say "served as standard"', async () => {
+    assert.equal((await invoke(L31_70, { performanceConfigLatency: 'optimized' })).out.performanceConfigLatency, 'optimized');
+    assert.equal((await stream(L31_70, { performanceConfigLatency: 'optimized' })).out.performanceConfigLatency, 'optimized');
+    assert.equal((await invoke(L33, { performanceConfigLatency: 'optimized' })).out.performanceConfigLatency, 'standard');
+    assert.equal((await invoke(L31_70, { performanceConfigLatency: 'standard' })).out.performanceConfigLatency, 'standard');
+    assert.equal((await invoke(L31_70)).out.performanceConfigLatency, 'standard');
+    server.enqueue(textResponse('over quota', { servedLatency: 'standard' }));
+    assert.equal((await invoke(L31_70, { performanceConfigLatency: 'optimized' })).out.performanceConfigLatency, 'standard');
+
+    const asked: Array<[string, string | undefined]> = [];
+    const regional = await startServer({ latencyOptimized: (id, region) => (asked.push([id, region]), region === 'us-east-2') });
+    assert.equal((await invoke(L33, { performanceConfigLatency: 'optimized' }, regional)).out.performanceConfigLatency, 'standard');
+    assert.deepEqual(asked, [[L33, 'us-west-2']], 'the region of the signature');
+
+    const bad = await failure(invoke(L31_70, { performanceConfigLatency: 'fast' as never }));
+    assert.equal(bad.name, 'ValidationException');
+    assert.match(bad.message, /Value 'fast' at 'performanceConfigLatency' failed to satisfy constraint/);
+  });
+
+  it('refuses a service tier the model does not offer, and reports the served tier in the SDK output', async () => {
+    const refused = await failure(invoke(L31_8, { serviceTier: 'priority' }));
+    assert.deepEqual(refused, { name: 'ValidationException', status: 400, message: `The provided service tier 'priority' is not supported for model ${L31_8}.` });
+    assert.equal((await invoke(SCOUT, { serviceTier: 'flex' })).out.serviceTier, 'flex');
+    assert.equal((await stream(L33, { serviceTier: 'priority' })).out.serviceTier, 'priority');
+    assert.equal((await invoke(L31_8, { serviceTier: 'default' })).out.serviceTier, 'default');
+    assert.equal((await invoke(L31_8)).out.serviceTier, 'default');
+    assert.match((await failure(invoke(SCOUT, { serviceTier: 'reserved' }))).message, /service tier 'reserved'/);
+    const custom = await startServer({ serviceTiers: () => ['default', 'reserved'] });
+    assert.equal((await invoke(L31_8, { serviceTier: 'reserved' }, custom)).out.serviceTier, 'reserved');
+  });
+
+  it('refuses an unknown guardrail identifier or version, and accepts a known one by id or ARN', async () => {
+    const notFound = { name: 'ValidationException', status: 400, message: GUARDRAIL_NOT_FOUND };
+    assert.deepEqual(await failure(invoke(L33, { guardrailIdentifier: 'gr-nope', guardrailVersion: '1' })), notFound);
+    assert.deepEqual(await failure(invoke(L33, { guardrailIdentifier: 'gr-test123', guardrailVersion: '7' })), notFound);
+    assert.deepEqual(await failure(invoke(L33, { guardrailIdentifier: 'gr-test123' })), notFound);
+    assert.match(GUARDRAIL_NOT_FOUND, /guardrail/);
+    const { json } = await invoke(L33, { guardrailIdentifier: 'arn:aws:bedrock:us-west-2:123456789012:guardrail/gr-test123', guardrailVersion: 'DRAFT' });
+    assert.equal(json['amazon-bedrock-guardrailAction'], 'NONE');
+    const own = await startServer({ guardrails: { 'gr-mine': ['3'] } });
+    assert.equal((await invoke(L33, { guardrailIdentifier: 'gr-mine', guardrailVersion: '3' }, own)).out.$metadata.httpStatusCode, 200);
+    assert.deepEqual(await failure(invoke(L33, { guardrailIdentifier: 'gr-test123', guardrailVersion: '1' }, own)), notFound);
+  });
+
+  it('marks an InvokeModel answer a guardrail blocked, with the trace only when tracing is on', async () => {
+    const guardrail = { guardrailIdentifier: 'gr-test123', guardrailVersion: 'DRAFT' };
+    const trace = { input: { 'gr-test123': { topicPolicy: { topics: [{ name: 'Secrets', type: 'DENY', action: 'BLOCKED' }] } } } };
+    server.enqueue(
+      textResponse('the model said this', { guardrail: { action: 'INTERVENED' } }),
+      textResponse('the model said this', { guardrail: { action: 'INTERVENED', message: 'Blocked by policy.', trace } }),
+      textResponse('fine answer'),
+    );
+    const plain = (await invoke(L33, guardrail)).json;
+    assert.equal(plain.generation, DEFAULT_BLOCKED_MESSAGE);
+    assert.equal(plain['amazon-bedrock-guardrailAction'], 'INTERVENED');
+    assert.equal('amazon-bedrock-trace' in plain, false);
+    const traced = (await invoke(L33, { ...guardrail, trace: 'ENABLED' })).json;
+    assert.equal(traced.generation, 'Blocked by policy.');
+    assert.deepEqual(traced['amazon-bedrock-trace'], { guardrail: trace });
+    const passed = (await invoke(L33, { ...guardrail, trace: 'ENABLED' })).json;
+    assert.equal(passed.generation, 'fine answer');
+    assert.equal(passed['amazon-bedrock-guardrailAction'], 'NONE');
+    assert.equal('amazon-bedrock-guardrailAction' in (await invoke(L33)).json, false, 'no guardrail, no field');
+  });
+
+  it('marks the chunks of a blocked stream: every chunk with text and the last; the trace on the last when tracing is on', async () => {
+    const guardrail = { guardrailIdentifier: 'gr-test123', guardrailVersion: '1' };
+    server.enqueue(
+      textResponse('a b c', { guardrail: { action: 'INTERVENED', message: 'No.' }, separateFinalChunk: true }),
+      textResponse('a b c', { guardrail: { action: 'INTERVENED', message: 'No.' }, separateFinalChunk: true }),
+      textResponse('one two three'),
+    );
+    const plain = (await stream(L33, guardrail)).chunks;
+    assert.deepEqual(plain.map((c) => [c.generation, c['amazon-bedrock-guardrailAction'], 'amazon-bedrock-trace' in c]), [['No.', 'INTERVENED', false], ['', 'INTERVENED', false]]);
+    const traced = (await stream(L33, { ...guardrail, trace: 'ENABLED_FULL' })).chunks;
+    assert.equal('amazon-bedrock-trace' in traced[0], false);
+    assert.equal(traced[1]['amazon-bedrock-guardrailAction'], 'INTERVENED');
+    assert.deepEqual(Object.keys((traced[1]['amazon-bedrock-trace'] as { guardrail: object }).guardrail), ['input']);
+    const passed = (await stream(L33, guardrail)).chunks;
+    assert.equal(passed.map((c) => c.generation).join(''), 'one two three');
+    assert.deepEqual(passed.map((c) => c['amazon-bedrock-guardrailAction']), [undefined, undefined, 'NONE']);
+  });
+
+  it('takes the new script fields from a standalone --script-file', async function () {
+    this.timeout(15000);
+    const dir = mkdtempSync(path.join(tmpdir(), 'bedrock-scripts-'));
+    const scripts = path.join(dir, 'scripts.json');
+    writeFileSync(scripts, JSON.stringify([{ type: 'response', chunks: ['secret'], servedLatency: 'standard', guardrail: { action: 'INTERVENED', message: 'Blocked.' } }]));
+    const file = path.join(__dirname, '..', 'server', 'bedrockServer.ts');
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', file, '--port', '0', '--quiet', '--script-file', scripts], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let out = '';
+      for await (const data of child.stdout) {
+        out += String(data);
+        if (out.includes('\n')) break;
+      }
+      const standaloneUrl = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      assert.ok(standaloneUrl, out);
+      const headers = { ...AUTH, 'x-amzn-bedrock-performanceconfig-latency': 'optimized', 'x-amzn-bedrock-guardrailidentifier': 'gr-test123', 'x-amzn-bedrock-guardrailversion': '1' };
+      const res = await post1(standaloneUrl, `/model/${encodeURIComponent(L31_70)}/invoke`, BODY, headers);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['x-amzn-bedrock-performanceconfig-latency'], 'standard');
+      const json = JSON.parse(res.body.toString()) as Record<string, unknown>;
+      assert.equal(json.generation, 'Blocked.');
+      assert.equal(json['amazon-bedrock-guardrailAction'], 'INTERVENED');
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

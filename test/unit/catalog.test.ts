@@ -3,9 +3,10 @@ import {
   CATALOG,
   DEFAULT_MODEL_ID,
   UnknownModelError,
-  UnsupportedModelError,
   findModel,
   geographyForRegion,
+  maxGenLenFor,
+  offersLatencyOptimized,
   profileIdFor,
   resolveModel,
 } from '../../src/core/catalog';
@@ -14,11 +15,35 @@ const L33 = 'meta.llama3-3-70b-instruct-v1:0';
 const L31_8B = 'meta.llama3-1-8b-instruct-v1:0';
 
 describe('catalog', () => {
-  it('lists the twelve native-prompt Llama models, no Llama 4', () => {
-    assert.equal(CATALOG.length, 12);
-    assert.equal(new Set(CATALOG.map((m) => m.id)).size, 12);
-    assert.ok(CATALOG.every((m) => !m.id.includes('llama4')));
+  it('lists the fourteen Llama models on Bedrock, Llama 4 first', () => {
+    assert.equal(CATALOG.length, 14);
+    assert.equal(new Set(CATALOG.map((m) => m.id)).size, 14);
+    assert.deepEqual(CATALOG.slice(0, 2).map((m) => m.family), ['llama4', 'llama4']);
     assert.ok(findModel(DEFAULT_MODEL_ID));
+  });
+
+  it('records Llama 4 as the AWS model cards give it: no streaming, images, 8K output, through a US profile', () => {
+    const maverick = findModel('meta.llama4-maverick-17b-instruct-v1:0')!;
+    const scout = findModel('meta.llama4-scout-17b-instruct-v1:0')!;
+    for (const m of [maverick, scout]) {
+      assert.deepEqual([m.streaming, m.vision, m.maxGenLen, m.needsProfile, m.geographies], [false, true, 8192, true, ['us']]);
+    }
+    assert.deepEqual([maverick.contextWindow, scout.contextWindow], [1_000_000, 3_500_000]);
+    assert.ok(CATALOG.filter((m) => m.family !== 'llama4').every((m) => m.streaming && m.maxGenLen === 2048));
+  });
+
+  it('offers latency-optimized inference only for 3.1 70B and 405B in us-east-2', () => {
+    const offered = CATALOG.filter((m) => m.latencyOptimizedRegions.length > 0).map((m) => m.id);
+    assert.deepEqual(offered, ['meta.llama3-1-405b-instruct-v1:0', 'meta.llama3-1-70b-instruct-v1:0']);
+    assert.equal(offersLatencyOptimized(resolveModel('us.meta.llama3-1-70b-instruct-v1:0'), 'us-east-2'), true);
+    assert.equal(offersLatencyOptimized(resolveModel('us.meta.llama3-1-70b-instruct-v1:0'), 'us-west-2'), false);
+    assert.equal(offersLatencyOptimized(resolveModel(L33), 'us-east-2'), false);
+  });
+
+  it('caps max_gen_len by the model: 2048 for Llama 3, the setting for Llama 4', () => {
+    assert.equal(maxGenLenFor(resolveModel(L33), 2048), 2048);
+    assert.equal(maxGenLenFor(resolveModel('us.meta.llama4-scout-17b-instruct-v1:0'), 2048), 2048);
+    assert.equal(maxGenLenFor(resolveModel('us.meta.llama4-scout-17b-instruct-v1:0'), 100), 100);
   });
 
   it('carries family, context window, vision, price, profile needs and legacy flags', () => {
@@ -129,10 +154,20 @@ describe('resolveModel', () => {
     }
   });
 
-  it('refuses Llama 4 in every id form, saying why', () => {
+  it('resolves Llama 4 in every id form to its own template, whatever the family setting', () => {
     for (const id of ['meta.llama4-scout-17b-instruct-v1:0', 'us.meta.llama4-maverick-17b-instruct-v1:0', 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama4-scout-17b-instruct-v1:0']) {
-      assert.throws(() => resolveModel(id, { family: 'llama3' }), (e: unknown) => e instanceof UnsupportedModelError && /Llama 4/.test(e.message) && /template/.test(e.message));
+      const m = resolveModel(id, { family: 'llama3' });
+      assert.equal(m.family, 'llama4', id);
+      assert.equal(m.vision, true, id);
     }
+  });
+
+  it('resolves an application inference profile ARN through its underlying model, for template, window and price', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123';
+    const m = resolveModel(arn, { underlying: (a) => (a === arn ? 'us.meta.llama3-3-70b-instruct-v1:0' : undefined) });
+    assert.deepEqual([m.kind, m.invokeId, m.baseId, m.family, m.contextWindow, m.info?.id], ['arn-application-profile', arn, L33, 'llama3', 128000, L33]);
+    // Without discovery it still needs the family setting.
+    assert.throws(() => resolveModel(arn, { underlying: () => undefined }), UnknownModelError);
   });
 
   it('refuses empty ids and ARNs that are not models', () => {

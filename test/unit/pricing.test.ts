@@ -5,6 +5,16 @@ import { costUsd, formatCount, formatTokens, formatUsd, priceFor } from '../../s
 const L33 = 'meta.llama3-3-70b-instruct-v1:0';
 
 describe('priceFor', () => {
+  it('prices Llama 4 from the list, and latency-optimized inference only where it is served', () => {
+    assert.deepEqual(priceFor('us.meta.llama4-maverick-17b-instruct-v1:0'), { input: 0.24, output: 0.97 });
+    assert.deepEqual(priceFor('us.meta.llama4-scout-17b-instruct-v1:0'), { input: 0.17, output: 0.66 });
+    const l31 = 'us.meta.llama3-1-70b-instruct-v1:0';
+    assert.deepEqual(priceFor(l31, {}, { region: 'us-east-2', latency: 'optimized' }), { input: 0.9, output: 0.9 });
+    assert.deepEqual(priceFor(l31, {}, { region: 'us-east-2', latency: 'standard' }), { input: 0.72, output: 0.72 });
+    assert.deepEqual(priceFor(l31, {}, { region: 'us-west-2', latency: 'optimized' }), { input: 0.72, output: 0.72 }, 'not offered there: the standard price');
+    assert.deepEqual(priceFor(l31, { [l31]: { input: 1, output: 2 } }, { region: 'us-east-2', latency: 'optimized' }), { input: 1, output: 2 }, 'an override wins');
+  });
+
   it('gives the catalog price for any id form of a known model', () => {
     assert.deepEqual(priceFor(L33), { input: 0.72, output: 0.72 });
     assert.deepEqual(priceFor(`us.${L33}`), { input: 0.72, output: 0.72 });

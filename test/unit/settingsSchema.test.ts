@@ -79,7 +79,10 @@ describe('validateSettings', () => {
       [{ budgetUsd: -1 }, 'bedrockLlama.budgetUsd must be between 0 and 1000000 (got -1)'],
       [{ idleTimeoutSeconds: Number.NaN }, 'bedrockLlama.idleTimeoutSeconds must be between 0 and 3600 (got NaN)'],
       [{ inferenceProfile: 'asia' }, 'bedrockLlama.inferenceProfile must be one of auto, off, us, eu, apac, global (got "asia")'],
-      [{ modelFamily: 'llama4' }, 'bedrockLlama.modelFamily must be one of auto, llama3, llama2 (got "llama4")'],
+      [{ modelFamily: 'llama5' }, 'bedrockLlama.modelFamily must be one of auto, llama4, llama3, llama2 (got "llama5")'],
+      [{ latency: 'fast' }, 'bedrockLlama.latency must be one of standard, optimized (got "fast")'],
+      [{ serviceTier: 'gold' }, 'bedrockLlama.serviceTier must be one of default, priority, flex (got "gold")'],
+      [{ guardrailVersion: 'latest' }, 'bedrockLlama.guardrailVersion must be DRAFT or a version number such as 1 (got "latest")'],
       [{ region: 'Oregon' }, 'bedrockLlama.region must be an AWS region code like us-west-2, or empty for the AWS SDK\'s default (got "Oregon")'],
       [{ endpoint: 'ftp://example.com' }, `${NOT_A_URL}`],
       [{ endpoint: 'localhost:4000' }, `${NOT_A_URL}`],
@@ -102,8 +105,22 @@ describe('validateSettings', () => {
   it('reports models that cannot be used, naming the family setting when that would help', () => {
     const [noFamily] = errorsOf({ modelId: 'arn:aws:bedrock:us-west-2:123456789012:provisioned-model/abc123' });
     assert.match(noFamily, /^bedrockLlama\.modelId is not usable: .*bedrockLlama\.modelFamily/);
-    const [llama4] = errorsOf({ modelId: 'us.meta.llama4-scout-17b-instruct-v1:0' });
-    assert.match(llama4, /^bedrockLlama\.modelId is not usable: .*Llama 4/);
+  });
+
+  it('takes Llama 4 ids, and an application profile ARN through the model discovery found behind it', () => {
+    assert.equal(configOf({ modelId: 'us.meta.llama4-scout-17b-instruct-v1:0' }).model.family, 'llama4');
+    const arn = 'arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/team-a';
+    const underlying = (id: string) => (id === arn ? 'us.meta.llama4-maverick-17b-instruct-v1:0' : undefined);
+    const r = validateSettings({ modelId: arn }, { underlying });
+    assert.ok(r.ok);
+    if (r.ok) assert.deepEqual([r.config.model.family, r.config.model.info?.id, r.config.model.invokeId], ['llama4', 'meta.llama4-maverick-17b-instruct-v1:0', arn]);
+  });
+
+  it('reads the request options, defaulting to none', () => {
+    const c = configOf({});
+    assert.deepEqual([c.latency, c.serviceTier, c.guardrailId, c.guardrailVersion], ['standard', 'default', undefined, 'DRAFT']);
+    const d = configOf({ latency: 'optimized', serviceTier: 'flex', guardrailId: ' gr-1 ', guardrailVersion: '3' });
+    assert.deepEqual([d.latency, d.serviceTier, d.guardrailId, d.guardrailVersion], ['optimized', 'flex', 'gr-1', '3']);
   });
 
   it('refuses values outside the schema range, non-finite numbers, -0 and strings for every numeric setting', () => {
@@ -165,8 +182,8 @@ describe('SETTINGS_SCHEMA', () => {
   it('covers exactly the product settings, each described, under the bedrockLlama namespace', () => {
     const keys = Object.keys(SETTINGS_SCHEMA).map((k) => k.replace(/^bedrockLlama\./, ''));
     assert.deepEqual(keys.sort(), [
-      'budgetUsd', 'endpoint', 'idleTimeoutSeconds', 'inferenceProfile', 'maxGenLen', 'modelFamily', 'modelId', 'pricing',
-      'profile', 'region', 'responseLanguage', 'systemPrompt', 'temperature', 'topP',
+      'budgetUsd', 'endpoint', 'guardrailId', 'guardrailVersion', 'idleTimeoutSeconds', 'inferenceProfile', 'latency', 'maxGenLen',
+      'modelFamily', 'modelId', 'pricing', 'profile', 'region', 'responseLanguage', 'serviceTier', 'systemPrompt', 'temperature', 'topP',
     ]);
     for (const [key, s] of Object.entries(SETTINGS_SCHEMA)) {
       assert.ok(key.startsWith('bedrockLlama.'));

@@ -2,7 +2,7 @@
 // usage and stop reason. Pure, and on the per-chunk hot path: one UTF-8 decode and
 // one JSON.parse per chunk, no other allocation beyond the text itself.
 
-import type { StopReason, TokenUsage } from '../types';
+import type { GuardrailOutcome, StopReason, TokenUsage } from '../types';
 
 /** Bedrock's invocation metrics, present in the last chunk. */
 export interface InvocationMetrics {
@@ -19,6 +19,9 @@ export interface LlamaChunk {
   generation_token_count?: number | null;
   stop_reason?: string | null;
   'amazon-bedrock-invocationMetrics'?: InvocationMetrics | null;
+  /** Set when a guardrail is applied: INTERVENED replaces the answer with the guardrail's message. */
+  'amazon-bedrock-guardrailAction'?: string | null;
+  'amazon-bedrock-trace'?: unknown;
 }
 
 /** What the stream said once it ended. */
@@ -29,6 +32,7 @@ export interface StreamSummary {
   usage: TokenUsage;
   bedrockFirstByteMs: number | undefined;
   bedrockInvocationMs: number | undefined;
+  guardrail: GuardrailOutcome | undefined;
 }
 
 const utf8 = new TextDecoder();
@@ -55,6 +59,7 @@ export function decodeChunk(bytes: Uint8Array): LlamaChunk {
   check(chunk, 'stop_reason', isString);
   check(chunk, 'prompt_token_count', isCount);
   check(chunk, 'generation_token_count', isCount);
+  check(chunk, 'amazon-bedrock-guardrailAction', isString);
   const metrics = chunk['amazon-bedrock-invocationMetrics'];
   if (metrics !== undefined && metrics !== null) {
     if (typeof metrics !== 'object' || Array.isArray(metrics)) throw new MalformedChunkError('amazon-bedrock-invocationMetrics is not an object');
@@ -79,12 +84,21 @@ function check(obj: Record<string, unknown>, key: string, ok: (v: unknown) => bo
 
 /** Folds chunks into the answer so far; `push` returns each chunk's text delta. */
 export class ChunkAccumulator {
-  /** All text so far (kept for partial answers on failure). */
+  /** All text so far (kept for partial answers on failure); never a guardrail's message. */
   text = '';
+  /** What a guardrail put in place of the answer. */
+  blockedText = '';
   private promptTokens: number | undefined;
   private generationTokens: number | undefined;
   private rawStop: string | undefined;
   private metrics: InvocationMetrics | undefined;
+  private guardrailAction: string | undefined;
+  private trace: unknown;
+
+  /** True once a chunk said a guardrail intervened: its text is the guardrail's, not the model's. */
+  get intervened(): boolean {
+    return this.guardrailAction === 'INTERVENED';
+  }
 
   /** Decodes and folds one chunk's bytes; returns its text ('' when none). */
   pushBytes(bytes: Uint8Array): string {
@@ -98,8 +112,16 @@ export class ChunkAccumulator {
     if (chunk.stop_reason) this.rawStop = chunk.stop_reason;
     const metrics = chunk['amazon-bedrock-invocationMetrics'];
     if (metrics) this.metrics = metrics;
+    const action = chunk['amazon-bedrock-guardrailAction'];
+    // INTERVENED sticks: a later chunk saying NONE does not make the message an answer.
+    if (action && !this.intervened) this.guardrailAction = action;
+    if (chunk['amazon-bedrock-trace'] !== undefined) this.trace = chunk['amazon-bedrock-trace'];
     const delta = chunk.generation;
     if (!delta) return '';
+    if (this.intervened) {
+      this.blockedText += delta;
+      return '';
+    }
     this.text += delta;
     return delta;
   }
@@ -116,6 +138,11 @@ export class ChunkAccumulator {
       },
       bedrockFirstByteMs: m?.firstByteLatency,
       bedrockInvocationMs: m?.invocationLatency,
+      guardrail: this.guardrailAction === undefined ? undefined : {
+        action: this.intervened ? 'INTERVENED' : 'NONE',
+        ...(this.intervened ? { message: this.blockedText.trim() } : {}),
+        ...(this.trace !== undefined ? { trace: this.trace } : {}),
+      },
     };
   }
 }

@@ -5,12 +5,13 @@
 // are resolved once and again only when they are about to expire.
 
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
-import { displayProxyUrl, hasProxy, proxyForUrl, type ResolvedProxy } from '../proxyConfig';
-import type { LatencyFigures, LlamaRequestBody, StopReason, StreamEvent, TokenUsage } from '../types';
+import { displayProxyUrl, proxyForUrl, type ResolvedProxy } from '../proxyConfig';
+import type { LatencyFigures, LlamaRequestBody, RequestOptions, ServedAs, StopReason, StreamEvent, TokenUsage } from '../types';
 import { authSourceFor, profileName, type AuthSource } from './authSource';
 import { ChunkAccumulator, MalformedChunkError } from './chunkDecoder';
+import { sharedClientConfig } from './clientConfig';
 import { BedrockLlamaError, toBedrockLlamaError, type ErrorContext } from './errors';
-import { createHttpHandler, DEFAULT_CONNECT_TIMEOUT_MS, type NetworkOptions } from './httpHandler';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type NetworkOptions } from './httpHandler';
 import { abortError, RequestGuard, watchRetries, type RetryListener } from './requestGuard';
 import { loadSdk, type Sdk } from './sdkLoader';
 
@@ -50,6 +51,8 @@ export interface InvokeRequest {
   onRetry?: RetryListener;
   /** Told once Bedrock accepted the request (HTTP 200): from then on it bills the prompt. */
   onAccepted?: () => void;
+  /** Latency, guardrail and service tier (headers). */
+  options?: RequestOptions;
 }
 
 /** What Show Connection Info reports. */
@@ -71,7 +74,14 @@ export interface InvokeResult {
   stopReason?: StopReason;
   usage: TokenUsage;
   latency: LatencyFigures;
+  served: ServedAs;
 }
+
+/**
+ * InvokeModel sends nothing until the whole answer is generated (Llama 4 can take minutes
+ * for 8K tokens), so its silence limit is never shorter than this.
+ */
+export const WHOLE_ANSWER_MIN_WAIT_MS = 300_000;
 
 export class LlamaBedrockClient {
   private sdkClient: Promise<BedrockRuntimeClient> | undefined;
@@ -95,6 +105,7 @@ export class LlamaBedrockClient {
         contentType: 'application/json',
         accept: 'application/json',
         body: JSON.stringify(req.body),
+        ...optionFields(req.options),
       });
       this.watch(command.middlewareStack, guard, req);
       const started = performance.now();
@@ -132,6 +143,7 @@ export class LlamaBedrockClient {
           bedrockFirstByteMs: summary.bedrockFirstByteMs,
           bedrockInvocationMs: summary.bedrockInvocationMs,
         },
+        served: served(response, summary.guardrail),
       };
     } catch (err) {
       throw this.translate(err, guard, req.modelId, acc.text);
@@ -142,7 +154,8 @@ export class LlamaBedrockClient {
 
   /** The whole answer in one response (InvokeModel). Throws BedrockLlamaError. */
   async invoke(req: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult> {
-    const guard = new RequestGuard(this.options.idleTimeoutMs, signal);
+    const idle = this.options.idleTimeoutMs;
+    const guard = new RequestGuard(idle ? Math.max(idle, WHOLE_ANSWER_MIN_WAIT_MS) : idle, signal);
     const acc = new ChunkAccumulator();
     try {
       const [sdk, client] = await this.ready(guard);
@@ -151,6 +164,7 @@ export class LlamaBedrockClient {
         contentType: 'application/json',
         accept: 'application/json',
         body: JSON.stringify(req.body),
+        ...optionFields(req.options),
       });
       this.watch(command.middlewareStack, guard, req);
       const started = performance.now();
@@ -165,7 +179,8 @@ export class LlamaBedrockClient {
         text: acc.text,
         stopReason: summary.stopReason,
         usage: summary.usage,
-        latency: { timeToFirstTokenMs: totalMs, totalMs },
+        latency: { timeToFirstTokenMs: totalMs, totalMs, bedrockInvocationMs: summary.bedrockInvocationMs },
+        served: served(response, summary.guardrail),
       };
     } catch (err) {
       throw this.translate(err, guard, req.modelId, acc.text);
@@ -232,41 +247,7 @@ export class LlamaBedrockClient {
 
   private async createSdkClient(): Promise<BedrockRuntimeClient> {
     const sdk = await loadSdk();
-    const o = this.options;
-    const config: BedrockRuntimeClientConfig = {
-      region: o.region,
-      endpoint: o.endpoint,
-      profile: o.profile, // also where the SDK looks for the region
-      maxAttempts: o.maxAttempts ?? 3,
-      retryMode: o.retryMode ?? 'standard',
-    };
-    const http1 = (o.httpVersion ?? 'http1') === 'http1';
-    if (http1) config.requestHandler = createHttpHandler(sdk, o);
-    // Role assumption and SSO make their own AWS calls: through the same proxy.
-    const providerInit = {
-      ignoreCache: true, // re-read ~/.aws files when credentials are needed again (after `aws configure`, `aws sso login`)
-      clientConfig: http1 && hasProxy(o.proxy ?? {}, o.env ?? process.env) ? { requestHandler: createHttpHandler(sdk, o) } : undefined,
-    };
-    switch (this.auth.kind) {
-      case 'apiKey':
-        config.token = { token: o.bearerToken ?? '' };
-        config.authSchemePreference = ['httpBearerAuth'];
-        break;
-      case 'apiKeyEnv':
-        break; // the SDK reads AWS_BEARER_TOKEN_BEDROCK and prefers bearer auth by itself
-      case 'credentials':
-        config.credentials = o.credentials;
-        config.authSchemePreference = ['sigv4']; // not AWS_BEARER_TOKEN_BEDROCK
-        break;
-      case 'profile':
-        config.credentials = sdk.fromIni({ profile: o.profile, ...providerInit });
-        config.authSchemePreference = ['sigv4'];
-        break;
-      case 'defaultChain':
-        config.credentials = sdk.fromNodeProviderChain(providerInit);
-        break;
-    }
-    return new sdk.BedrockRuntimeClient(config);
+    return new sdk.BedrockRuntimeClient(sharedClientConfig(sdk, this.options, this.auth));
   }
 
   private watch(stack: unknown, guard: RequestGuard, req: InvokeRequest): void {
@@ -339,6 +320,29 @@ export class LlamaBedrockClient {
 }
 
 class TruncatedStream extends Error {}
+
+/** The SDK input fields for the request options; nothing for what is left at its default. */
+function optionFields(options: RequestOptions | undefined): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (!options) return fields;
+  if (options.latency === 'optimized') fields.performanceConfigLatency = 'optimized';
+  if (options.guardrail) {
+    fields.guardrailIdentifier = options.guardrail.id;
+    fields.guardrailVersion = options.guardrail.version;
+    fields.trace = options.guardrail.trace;
+  }
+  if (options.serviceTier && options.serviceTier !== 'default') fields.serviceTier = options.serviceTier;
+  return fields;
+}
+
+/** What the response headers (as SDK output fields) and the body say was served. */
+function served(output: { performanceConfigLatency?: string; serviceTier?: string }, guardrail: ServedAs['guardrail']): ServedAs {
+  const out: ServedAs = {};
+  if (output.performanceConfigLatency) out.latency = output.performanceConfigLatency;
+  if (output.serviceTier) out.serviceTier = output.serviceTier;
+  if (guardrail) out.guardrail = guardrail;
+  return out;
+}
 
 class CredentialsTimeout extends Error {}
 

@@ -22,6 +22,12 @@ export type BedrockLlamaErrorKind =
   | 'ssoExpired'
   | 'modelNotFound'
   | 'needsInferenceProfile'
+  /** The model is not served by the streaming operation (Llama 4): ask again through InvokeModel. */
+  | 'streamingUnsupported'
+  /** bedrockLlama.guardrailId / guardrailVersion name no guardrail Bedrock knows. */
+  | 'guardrailInvalid'
+  /** The model does not take the service tier asked for. */
+  | 'serviceTierUnsupported'
   | 'validation'
   | 'quota'
   | 'modelTimeout'

@@ -10,6 +10,10 @@ const INFERENCE_PROFILE = /on-demand throughput isn(?:'|’|`)?t supported|with 
 const NOT_OFFERED = /model identifier is invalid|invalid model identifier|(not supported|isn(?:'|’)?t supported|not available) in (this|the) region/i;
 const LOCATION = /unsupported countr|countries, regions, or territories|not available in your (country|location)|territor/i;
 const GEO_PREFIX = /^(us|eu|apac|global)\./;
+const GUARDRAIL = /guardrail/i;
+const SERVICE_TIER = /service ?tier/i;
+// AWS's wording for a model the streaming operations refuse is not documented: match its gist.
+const STREAMING = /(doesn(?:'|’)?t|does not|not) support (the )?(response )?stream|stream(ing)? (is )?not supported|InvokeModelWithResponseStream (is )?not supported/i;
 
 const GEOGRAPHY_NAME: Record<Geography, string> = { us: 'US', eu: 'EU', apac: 'Asia Pacific', global: 'global' };
 const EXAMPLE_REGION: Record<Geography, string> = { us: 'us-west-2', eu: 'eu-central-1', apac: 'ap-northeast-1', global: 'us-west-2' };
@@ -66,6 +70,15 @@ export function validationError(d: Described): BedrockLlamaError {
     return make('needsInferenceProfile', false, `${model} can't be called on demand${where}: Bedrock needs an inference profile for it. Use \`${profileIdFor(baseOf(model), geography)}\` as the model id, or set bedrockLlama.inferenceProfile to auto.`);
   }
   if (LOCATION.test(rawMessage)) return modelAccessError(d);
+  if (GUARDRAIL.test(rawMessage)) {
+    return make('guardrailInvalid', false, `Bedrock does not know the guardrail set in bedrockLlama.guardrailId and bedrockLlama.guardrailVersion${where}. Check both settings against the guardrail's id and a published version (or DRAFT), or clear bedrockLlama.guardrailId.`);
+  }
+  if (SERVICE_TIER.test(rawMessage)) {
+    return make('serviceTierUnsupported', false, `${model} does not offer the service tier set in bedrockLlama.serviceTier${where}. Set it to default.`);
+  }
+  if (STREAMING.test(rawMessage)) {
+    return make('streamingUnsupported', false, `${model} does not stream its answers; it is asked through InvokeModel instead.`);
+  }
   if (NOT_OFFERED.test(rawMessage)) return modelNotFoundError(d);
   const said = rawMessage ? ` Bedrock said: ${truncate(redact(rawMessage))}` : '';
   return make('validation', false, `Bedrock rejected the request for ${model}.${said} Check the model id and the generation settings.`);

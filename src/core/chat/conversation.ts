@@ -170,6 +170,16 @@ function addUsage(turn: Turn, usage: TokenUsage, costUsd: number | undefined): v
   else turn.costUsd = cost;
 }
 
+/**
+ * A guardrail blocked the round: Bedrock's counts go on the turn, and the guardrail's message
+ * is shown as what it is, an error, never as the answer.
+ */
+export function blockRound(turn: Turn, result: { usage: TokenUsage; costUsd: number | undefined; modelId: string; message: string }): void {
+  addUsage(turn, result.usage, result.costUsd);
+  turn.modelId = result.modelId;
+  failRound(turn, { message: result.message, actions: ['openSettings'] });
+}
+
 /** The user stopped it: the text so far is kept as the answer. */
 export function stopRound(turn: Turn): void {
   turn.status = 'stopped';

@@ -28,6 +28,8 @@ export interface Failure {
 
 export type RequestOutcome =
   | { kind: 'ok'; text: string; stopReason: StopReason | undefined; meter: Metered; latency: LatencyFigures; modelId: string; configModelId: string }
+  /** A guardrail intervened: `message` is the guardrail's own, never to be shown as an answer; `text` what streamed before it. */
+  | { kind: 'blocked'; guardrail: string; message: string; text: string; meter: Metered; modelId: string; configModelId: string }
   | { kind: 'invalidSettings'; errors: SettingError[] }
   | { kind: 'promptTooLong'; message: string }
   /** `meter` is set when Bedrock had accepted the request (it bills what it generated). */

@@ -1,18 +1,21 @@
 // One model request from validated settings to a complete, typed outcome, free of VS Code:
-// settings → prompt → body → Bedrock stream (with the inference-profile fallback) → outcome.
+// settings → prompt → body and options → Bedrock (streamed, or whole for a model that does
+// not stream, with the single fallbacks of profileFallback.ts) → outcome.
 // The caller owns the request: it passes the AbortSignal (aborting with a StopRequest says
 // why), hears text and retries through `events`, and decides what to show. Nothing here
 // shows anything, and nothing is reused between runs: Retry and Continue call it afresh.
 import { BedrockLlamaError } from '../bedrock/errors';
 import { redact } from '../bedrock/redact';
 import type { RetryReason } from '../bedrock/requestGuard';
+import { maxGenLenFor, offersLatencyOptimized, type ResolvedModel } from '../catalog';
 import { costUsd, priceFor } from '../pricing';
 import { generateWithProfileFallback, plannedInvokeId, type ProfileMemory, type RegionAwareClient } from '../profileFallback';
 import { buildPrompt, PromptTooLongError, type PromptInput } from '../prompt';
 import type { LlamaConfig, ValidationResult } from '../settingsSchema';
 import { estimateTokens } from '../tokenCount';
-import type { LlamaRequestBody, TokenUsage } from '../types';
+import type { LlamaRequestBody, RequestOptions, ServedAs, TokenUsage } from '../types';
 import { stopCauseOf, type Metered, type RequestOutcome } from './outcome';
+import type { PromptRecord } from './promptRecord';
 
 /** What the caller asks: the prompt without the model-specific parts, and images for vision models. */
 export interface RequestSpec {
@@ -34,13 +37,32 @@ export interface RequestDeps {
   /** Names the request in log lines. */
   requestId: string;
   log?: { info(line: string): void; warn(line: string): void };
+  /** What is known about streaming beyond the catalog: discovery, and refusals seen before. */
+  streaming?: StreamingKnowledge;
+  /** Told the prompt record when the request is sent, and again when it ended. */
+  recordPrompt?(record: PromptRecord): void;
 }
+
+export interface StreamingKnowledge {
+  /** undefined: not known; the catalog decides. */
+  supported(model: ResolvedModel): boolean | undefined;
+  /** Bedrock refused the streaming operation for this model: remember to ask it whole. */
+  refused(model: ResolvedModel): void;
+}
+
+/** Things the user is told once, not failures. */
+export type RequestNote =
+  | { kind: 'latencyStandard'; modelId: string; region: string | undefined }
+  | { kind: 'tierFallback'; modelId: string; refused: string };
 
 /** What the caller hears while the request runs. */
 export interface RequestEvents {
   text(delta: string): void;
   /** The SDK is retrying (throttling, a 5xx, a dropped connection) before any text. */
   retrying?(attempt: number, reason: RetryReason): void;
+  /** The answer will come whole (InvokeModel): show that it is being waited for. */
+  wholeAnswer?(modelId: string): void;
+  note?(note: RequestNote): void;
 }
 
 export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: RequestEvents, signal: AbortSignal): Promise<RequestOutcome> {
@@ -72,8 +94,10 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   if (prompt.cuts.droppedTurns > 0 || prompt.cuts.trimmedAttachmentTokens > 0) {
     log?.info(`${id} prompt fitted to the context window: dropped ${prompt.cuts.droppedTurns} turn(s), trimmed ~${prompt.cuts.trimmedAttachmentTokens} tokens of context`);
   }
-  const body: LlamaRequestBody = { prompt: prompt.prompt, temperature: config.temperature, top_p: config.topP, max_gen_len: config.maxGenLen };
+  const body: LlamaRequestBody = { prompt: prompt.prompt, temperature: config.temperature, top_p: config.topP, max_gen_len: maxGenLenFor(config.model, config.maxGenLen) };
   if (spec.images?.length) body.images = spec.images;
+  const options = requestOptions(config, events);
+  const streaming = deps.streaming?.supported(config.model) ?? config.model.info?.streaming ?? config.model.family !== 'llama4';
 
   const received: string[] = [];
   let accepted = false;
@@ -90,12 +114,41 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   let modelId = plannedInvokeId(config.model, config.inferenceProfile, config.region, deps.profiles);
   const started = Date.now();
   const ids = { modelId, configModelId: config.modelId };
+  const record: PromptRecord = {
+    requestId: id,
+    at: new Date(started).toISOString(),
+    configModelId: config.modelId,
+    modelIdSent: modelId,
+    region: config.region,
+    operation: streaming ? 'InvokeModelWithResponseStream' : 'InvokeModel',
+    parameters: { temperature: body.temperature, top_p: body.top_p, max_gen_len: body.max_gen_len, ...(body.images ? { images: body.images.length } : {}) },
+    options,
+    prompt: body.prompt,
+    estimatedPromptTokens: estimateTokens(body.prompt, config.model.family),
+  };
+  deps.recordPrompt?.(record);
+  if (options.guardrail) log?.info(`${id} guardrail ${options.guardrail.id} version ${options.guardrail.version} (trace ${options.guardrail.trace})`);
   try {
     const outcome = await generateWithProfileFallback(lease.client, {
       model: config.model,
       mode: config.inferenceProfile,
       region: config.region,
       body,
+      streaming,
+      options,
+      onWholeAnswer: (sentId, refused) => {
+        record.operation = 'InvokeModel';
+        if (refused) {
+          log?.info(`${id} ${sentId} refused streaming; asking it through InvokeModel, and remembering that`);
+          deps.streaming?.refused(config.model);
+        }
+        events.wholeAnswer?.(sentId);
+      },
+      onTierFallback: (refused) => {
+        log?.warn(`${id} ${modelId} does not take service tier ${refused}; sending with the default tier`);
+        record.options = { ...record.options, serviceTier: undefined };
+        events.note?.({ kind: 'tierFallback', modelId, refused });
+      },
       onRetry: (attempt, reason) => {
         log?.info(`${id} ${modelId}: attempt ${attempt} of ${reason.maxAttempts} after ${reason.kind}`);
         events.retrying?.(attempt, reason);
@@ -103,33 +156,54 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
       onFallback: (from, to) => {
         log?.info(`${id} ${from} needs an inference profile; trying ${to}`);
         modelId = to;
+        record.modelIdSent = to;
       },
       onAccepted: () => { accepted = true; },
     }, deps.profiles, { text: (t) => { received.push(t); events.text(t); } }, signal);
     const { result } = outcome;
     modelId = outcome.modelId;
+    record.bedrock = result.usage;
+    logServed(log, id, result.served);
     log?.info(
-      `${id} ${modelId} region=${config.region ?? 'default'} in=${result.usage.inputTokens} out=${result.usage.outputTokens} ` +
+      `${id} ${modelId} region=${config.region ?? 'default'} ${outcome.streamed ? 'streamed' : 'whole'} in=${result.usage.inputTokens} out=${result.usage.outputTokens} ` +
       `ttft=${ms(result.latency.timeToFirstTokenMs)} total=${ms(result.latency.totalMs)} stop=${result.stopReason ?? 'none'}`,
     );
+    const meter: Metered = { usage: result.usage, costUsd: priced(config, result.usage, result.served), estimated: false };
+    const guardrail = result.served.guardrail;
+    if (guardrail?.action === 'INTERVENED') {
+      const name = options.guardrail ? `${options.guardrail.id} (version ${options.guardrail.version})` : 'of this account';
+      record.result = `blocked by guardrail ${name}`;
+      deps.recordPrompt?.(record);
+      log?.warn(`${id} ${modelId} blocked by guardrail ${name}`);
+      return { kind: 'blocked', guardrail: name, message: guardrail.message ?? '', text: result.text, meter, modelId, configModelId: config.modelId };
+    }
+    record.result = `ok, stop reason ${result.stopReason ?? 'none'}`;
+    deps.recordPrompt?.(record);
     return {
       kind: 'ok', text: result.text, stopReason: result.stopReason, latency: result.latency,
-      meter: { usage: result.usage, costUsd: priced(config, result.usage), estimated: false },
+      meter,
       modelId, configModelId: config.modelId,
     };
   } catch (err) {
     const text = received.join('');
     // Bedrock bills a request it accepted, however it ended: its prompt and what it generated so far.
-    const meter = accepted ? estimatedMeter(config, body.prompt, text) : undefined;
+    // A whole-answer request stopped while Bedrock works on it is still billed for the prompt
+    // (generation goes on server-side): metered as an estimate rather than left out.
+    const stoppedWhole = signal.aborted && record.operation === 'InvokeModel';
+    const meter = accepted || stoppedWhole ? estimatedMeter(config, body.prompt, text) : undefined;
     const error = err instanceof BedrockLlamaError ? err : undefined;
     const kind = error?.kind ?? 'unknown';
     // Only the caller's signal means a Stop; an `aborted` of its own (the client was closed) is a failure.
     if (signal.aborted) {
       const cause = stopCauseOf(signal);
+      record.result = `stopped (${cause})`;
+      deps.recordPrompt?.(record);
       log?.info(`${id} ${modelId} stopped (${cause}) after ${Date.now() - started} ms, ${text.length} chars received${meter ? `, metered ≈in=${meter.usage.inputTokens} ≈out=${meter.usage.outputTokens}` : ', not billed'}`);
       return { kind: 'stopped', cause, text, meter, modelId, configModelId: ids.configModelId };
     }
     const message = error?.userMessage ?? redact(`The request failed: ${err instanceof Error ? err.message : String(err)}`);
+    record.result = `failed: ${kind}`;
+    deps.recordPrompt?.(record);
     log?.warn(
       `${id} ${modelId} failed after ${Date.now() - started} ms: ${kind}` +
       `${error?.httpStatus ? ` HTTP ${error.httpStatus}` : ''}${error?.awsErrorName ? ` ${error.awsErrorName}` : ''}` +
@@ -146,9 +220,31 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   }
 }
 
-function priced(config: LlamaConfig, usage: TokenUsage): number | undefined {
-  const price = priceFor(config.model, config.pricing);
+/** Priced as served: the region's price, and latency-optimized only when Bedrock says it served that. */
+function priced(config: LlamaConfig, usage: TokenUsage, served: ServedAs = {}): number | undefined {
+  const latency = served.latency === 'optimized' ? 'optimized' : 'standard';
+  const price = priceFor(config.model, config.pricing, { region: config.region, latency });
   return price ? costUsd(usage, price) : undefined;
+}
+
+/** The options to send: latency only where offered (else standard, said once), the guardrail, the tier. */
+function requestOptions(config: LlamaConfig, events: RequestEvents): RequestOptions {
+  const options: RequestOptions = {};
+  if (config.latency === 'optimized') {
+    if (offersLatencyOptimized(config.model, config.region)) options.latency = 'optimized';
+    else events.note?.({ kind: 'latencyStandard', modelId: config.modelId, region: config.region });
+  }
+  if (config.guardrailId) options.guardrail = { id: config.guardrailId, version: config.guardrailVersion, trace: 'ENABLED' };
+  if (config.serviceTier !== 'default') options.serviceTier = config.serviceTier;
+  return options;
+}
+
+function logServed(log: RequestDeps['log'], id: string, served: ServedAs): void {
+  if (served.latency || served.serviceTier) log?.info(`${id} served latency=${served.latency ?? '-'} tier=${served.serviceTier ?? '-'}`);
+  if (served.guardrail) {
+    const trace = served.guardrail.trace === undefined ? '' : ` trace=${JSON.stringify(served.guardrail.trace).slice(0, 2000)}`;
+    log?.info(`${id} guardrail action=${served.guardrail.action}${trace}`);
+  }
 }
 
 function estimatedMeter(config: LlamaConfig, prompt: string, received: string): Metered {

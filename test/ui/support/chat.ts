@@ -1,5 +1,6 @@
 // The chat webview and the editor as the UI tests drive them: open the chat, send, wait for
 // an answer; select lines and wait for editor text. Shared by test/ui/*.test.ts.
+import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Locator } from 'playwright-core';
 import type { BedrockTestServer } from '../../server/bedrockServer';
@@ -46,6 +47,15 @@ export async function answerTo(frame: Frame, userText: string, timeoutMs = 20_00
   await frame.locator('button[aria-label="Send"]').waitFor();
   await rendered(frame);
   return turn;
+}
+
+/**
+ * Attaches an image file to the next message through the composer's hidden file input (the one
+ * its Attach Image button opens; the model must take images) and waits for the image's chip.
+ */
+export async function attachImage(frame: Frame, file: string): Promise<void> {
+  await frame.locator('.composer input[type="file"]').setInputFiles(file);
+  await frame.locator('.composer-chips .pending-chip', { hasText: path.basename(file) }).waitFor({ timeout: 5_000 });
 }
 
 /** New Chat, then wait until the transcript is empty and the input focused. */

@@ -9,6 +9,7 @@ import { loadFeaturesModule } from './featureLoader';
 import type { ActivationServices, Features } from './features';
 import { bundleLoadMs } from './loadTime';
 import { createLog } from './log';
+import { readApplicationProfiles } from './models/applicationProfiles';
 import { ApiKeyStore } from './requests/apiKeyStore';
 import type { Services } from './services';
 import { Settings } from './settings';
@@ -37,7 +38,7 @@ interface PackageJson { contributes: { commands: Array<{ command: string }> } }
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   const log = createLog();
-  const settings = new Settings();
+  const settings = new Settings((arn) => readApplicationProfiles(context.globalState)[arn]);
   const usage = new UsageStore(context.globalState);
   const meter = new StatusBarMeter(usage);
   const base: ActivationServices = { settings, usage, meter, log };

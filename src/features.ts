@@ -15,6 +15,7 @@ import { ModelDirectoryService } from './models/modelDirectoryService';
 import { LastPrompt } from './requests/lastPrompt';
 import { RequestNotes } from './requests/requestNotes';
 import { StreamingMemory } from './requests/streamingKnowledge';
+import { SessionTierMemory } from './requests/tierMemory';
 import { warnAboutIgnoredWorkspaceSettings } from './requests/ignoredSettingsWarning';
 import { readNetworkSettings } from './requests/networkSettings';
 import type { Services } from './services';
@@ -42,11 +43,15 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   const models = new ModelDirectoryService({ settings: base.settings, apiKey, globalState: context.globalState, log: base.log, network: readNetworkSettings });
   const services: Services = {
     ...base, clients, models, budget: new BudgetWarning(base.usage), active, continuations,
-    lastPrompt, streaming: new StreamingMemory(context.globalState), notes: new RequestNotes(base.log),
+    lastPrompt, streaming: new StreamingMemory(context.globalState), notes: new RequestNotes(base.log), tiers: new SessionTierMemory(),
   };
   // What discovery learns reaches the settings (the model behind an application profile ARN)
   // and the streaming decision; until then the catalog decides.
+  let known = models.state.discovery;
   const learned = models.onDidChange(() => {
+    const { discovery } = models.state;
+    if (discovery === known) return; // busy/idle changes: nothing new was learned
+    known = discovery;
     base.settings.setModelLookup(models.underlying);
     services.streaming.setDiscovery(models.streamingSupported);
   });

@@ -7,6 +7,7 @@ import type { Continuations } from './requests/continuations';
 import type { LastPrompt } from './requests/lastPrompt';
 import type { RequestNotes } from './requests/requestNotes';
 import type { StreamingMemory } from './requests/streamingKnowledge';
+import type { SessionTierMemory } from './requests/tierMemory';
 import type { Settings } from './settings';
 import type { BudgetWarning } from './usage/budgetWarning';
 import type { StatusBarMeter } from './usage/statusBarMeter';
@@ -26,4 +27,5 @@ export interface Services {
   readonly lastPrompt: LastPrompt;
   readonly streaming: StreamingMemory;
   readonly notes: RequestNotes;
+  readonly tiers: SessionTierMemory;
 }

@@ -17,8 +17,10 @@ export class Settings implements vscode.Disposable {
   private underlying: ResolveOptions['underlying'];
   readonly onDidChange = this.changed.event;
 
-  constructor() {
-    this.snapshot = read(undefined);
+  /** @param underlying what is known at start about application profile ARNs (remembered from earlier discoveries). */
+  constructor(underlying?: ResolveOptions['underlying']) {
+    this.underlying = underlying;
+    this.snapshot = read(underlying);
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       this.snapshot = read(this.underlying);
@@ -32,7 +34,10 @@ export class Settings implements vscode.Disposable {
    */
   setModelLookup(underlying: ResolveOptions['underlying']): void {
     this.underlying = underlying;
-    this.snapshot = read(underlying);
+    const next = read(underlying);
+    // Only a model that resolves differently is a change (an application profile ARN).
+    if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return;
+    this.snapshot = next;
     this.changed.fire(this.snapshot);
   }
 

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   server.on('requestEnd', (r) => {
     // Keep the request log from growing over thousands of requests.
     if (server.requests.length > 100) server.requests.splice(0, 50);
-    if (!report) return;
+    if (server.controlPlaneRequests.length > 100) server.controlPlaneRequests.splice(0, 50);
+    // Model discovery's control-plane calls run beside the requests measured: not reported.
+    if (!report || (r.operation !== 'invoke' && r.operation !== 'invoke-with-response-stream')) return;
     const request: RequestReport = {
       outcome: r.outcome, chunksSent: r.chunksSent, receivedAt: performance.timeOrigin + r.receivedAt,
       firstChunkAt: epoch(r.firstChunkAt), lastChunkAt: epoch(r.lastChunkAt), endedAt: epoch(r.endedAt),

@@ -35,6 +35,8 @@ interface Flight {
   requestId: string;
   turnId: string;
   controller: AbortController;
+  /** Set while a model that does not stream works on the whole answer (shown with its elapsed time). */
+  wholeAnswer?: { since: number; model: string };
   done?: Promise<void>;
 }
 
@@ -257,7 +259,8 @@ export class ChatController implements vscode.Disposable {
       // The turn shows the wait with its elapsed time; Stop and Escape work as for a stream.
       wholeAnswer: (modelId) => {
         if (this.flight !== flight) return;
-        this.broadcast({ type: 'busy', busy: { requestId: flight.requestId, turnId: turn.id, wholeAnswer: { since: Date.now(), model: modelId } } });
+        flight.wholeAnswer = { since: Date.now(), model: modelId };
+        this.broadcast({ type: 'busy', busy: { requestId: flight.requestId, turnId: turn.id, wholeAnswer: flight.wholeAnswer } });
       },
     });
     this.settle(turn, outcome);
@@ -276,6 +279,8 @@ export class ChatController implements vscode.Disposable {
         this.failures.set(turn.id, outcome.failure.profile);
         return failRound(turn, { message: redact(outcome.failure.message), actions: chatErrorActions(outcome.failure) });
       case 'blocked':
+        // Text that streamed before Bedrock said a guardrail intervened is not an answer either.
+        turn.answer = turn.answer.slice(0, turn.roundStart);
         return blockRound(turn, { usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId, message: blockedMessage(outcome) });
       case 'invalidSettings':
         return failRound(turn, { message: settingsMessage(outcome.errors), actions: ['openSettings'] });
@@ -328,7 +333,10 @@ export class ChatController implements vscode.Disposable {
 
   private state(): ChatState {
     const state: ChatState = { conversation: this.history.active, history: this.history.list(), model: modelState(this.services.settings.current) };
-    if (this.flight) state.busy = { requestId: this.flight.requestId, turnId: this.flight.turnId };
+    if (this.flight) {
+      const { requestId, turnId, wholeAnswer } = this.flight;
+      state.busy = wholeAnswer ? { requestId, turnId, wholeAnswer } : { requestId, turnId };
+    }
     if (this.pending) state.pending = this.pending;
     return state;
   }

@@ -14,6 +14,8 @@ export interface GenerationRequest {
   /** Told once Bedrock accepted the request (HTTP 200): from then on it bills the prompt. */
   onAccepted?: () => void;
   options?: RequestOptions;
+  /** Told as each HTTP attempt goes out. */
+  onSent?: () => void;
 }
 
 /** The whole answer of a non-streaming request (InvokeModel). */

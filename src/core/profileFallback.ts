@@ -32,6 +32,8 @@ export interface ProfiledRequest {
   onAccepted?: () => void;
   /** Told before the one retry with an inference profile id. */
   onFallback?: (from: string, to: string) => void;
+  /** Told as each HTTP attempt goes out. */
+  onSent?: () => void;
   /** false: InvokeModel (the whole answer at once). Default true. */
   streaming?: boolean;
   options?: RequestOptions;
@@ -99,7 +101,7 @@ export async function generateWithProfileFallback(
   if (!streaming) req.onWholeAnswer?.(modelId, false);
   for (;;) {
     try {
-      const request = { modelId, body: req.body, onRetry: req.onRetry, onAccepted: req.onAccepted, options };
+      const request = { modelId, body: req.body, onRetry: req.onRetry, onAccepted: req.onAccepted, onSent: req.onSent, options };
       const result = await runGeneration(client, request, sink, signal, streaming);
       if (key && used.profile) memory.set(key, modelId);
       return { result, modelId, streamed: streaming, options };

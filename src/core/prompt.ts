@@ -147,7 +147,10 @@ function pushChunks(out: string[], piece: string, maxPiece: number): void {
 }
 
 export function buildPrompt(input: PromptInput): BuiltPrompt {
-  const { family, attachment } = input;
+  const { family } = input;
+  // A file's CR LF line ends become LF, as in the template: the model reads the same text, and
+  // the prompt Show Last Prompt displays (one kind of line end per document) is the one sent.
+  const attachment = input.attachment && { ...input.attachment, text: input.attachment.text.replace(/\r\n?/g, '\n') };
   const count = input.countTokens ?? ((text: string) => tokenEstimate(text, family));
   const margin = input.countMargin ?? (input.countTokens ? 0 : estimateMargin(family));
   const available = input.contextWindow - input.maxGenLen;

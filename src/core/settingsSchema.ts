@@ -50,7 +50,13 @@ export interface SettingError {
   message: string;
 }
 
-export type ValidationResult = { ok: true; config: LlamaConfig } | { ok: false; errors: SettingError[] };
+/** Where requests go and as whom: enough for model discovery, which must run even when the model id cannot be resolved yet. */
+export type ConnectionConfig = Pick<LlamaConfig, 'region' | 'profile' | 'endpoint'>;
+
+export type ValidationResult =
+  | { ok: true; config: LlamaConfig }
+  /** `connection`: present when region, profile and endpoint themselves are valid. */
+  | { ok: false; errors: SettingError[]; connection?: ConnectionConfig };
 
 type JsonType = 'string' | 'number' | 'integer' | 'object' | 'boolean';
 
@@ -178,9 +184,9 @@ export const SETTINGS_SCHEMA = {
     type: 'integer',
     default: 512,
     minimum: 1,
-    maximum: 2048,
-    description: 'Maximum number of tokens to generate per response, 1 to 2048. Longer answers stop and offer Continue Generating.',
-    markdownDescription: 'Maximum number of tokens to generate per response, `1` to `2048`. Longer answers stop and offer **Llama: Continue Generating**.',
+    maximum: 8192,
+    description: 'Maximum number of tokens to generate per response, 1 to 8192; a model takes at most its own limit (2048 for Llama 3 and 2, 8192 for Llama 4), and larger values are sent as that limit. Longer answers stop and offer Continue Generating.',
+    markdownDescription: 'Maximum number of tokens to generate per response, `1` to `8192`. Each model takes at most its own limit (`2048` for Llama 3.x and 2, `8192` for Llama 4); a larger value is sent as that limit (**Llama: Show Last Prompt** shows what was sent). Longer answers stop and offer **Llama: Continue Generating**.',
     order: 8,
   },
   'bedrockLlama.systemPrompt': {
@@ -344,7 +350,12 @@ export function validateSettings(raw: Record<string, unknown>, lookup: Pick<Reso
     guardrailId: optionalStr('guardrailId', ''),
     guardrailVersion: guardrailVersion(str('guardrailVersion', 'DRAFT'), (message) => fail('guardrailVersion', message)),
   };
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) {
+    const connectionValid = !errors.some((e) => /^bedrockLlama\.(region|profile|endpoint)\b/.test(e.key));
+    return connectionValid
+      ? { ok: false, errors, connection: { region: config.region, profile: config.profile, endpoint: config.endpoint } }
+      : { ok: false, errors };
+  }
   // Every field left undefined above was reported as an error, so none is here.
   return { ok: true, config: config as LlamaConfig };
 }

@@ -93,6 +93,7 @@ export class InlineSummary {
           const cancel = token.onCancellationRequested(() => controller.abort(new StopRequest('user')));
           let retrying = false;
           let clock: ReturnType<typeof setInterval> | undefined;
+          let retryNote = '';
           return runModelRequest(services, {
             prompt: { task: { kind: 'summarize' }, attachment: this.attachment, continueFrom: kind === 'continue' ? this.answer : undefined },
           }, { kind: 'editor', document: block.document.uri }, controller, {
@@ -103,12 +104,14 @@ export class InlineSummary {
             },
             retrying: (attempt, reason) => {
               retrying = true;
-              progress.report({ message: retryProgressMessage(attempt, reason) });
+              retryNote = retryProgressMessage(attempt, reason);
+              progress.report({ message: retryNote });
             },
-            // The whole summary arrives in one piece and goes in as one edit; until then, the elapsed time.
+            // The whole summary arrives in one piece and goes in as one edit; until then, the elapsed
+            // time (with the latest retry, since no text comes to clear it until the very end).
             wholeAnswer: (modelId) => {
               const since = Date.now();
-              const tick = () => { if (!retrying) progress.report({ message: wholeAnswerLabel(modelId, Date.now() - since) }); };
+              const tick = () => progress.report({ message: `${wholeAnswerLabel(modelId, Date.now() - since)}${retrying ? ` (${retryNote})` : ''}` });
               tick();
               clearInterval(clock);
               clock = setInterval(tick, 1000);
@@ -118,9 +121,14 @@ export class InlineSummary {
       );
       write(formatter.flush());
       if (outcome.kind === 'failed' && outcome.text) write(formatter.push(`\n(cut off: ${cutOffReason(outcome.failure.kind)})`) + formatter.flush());
-      if (outcome.kind === 'blocked' && outcome.text) write(formatter.push('\n(cut off: blocked by a guardrail)') + formatter.flush());
+      // A guardrail's message is never a summary: a Continue keeps the summary before it, marked.
+      if (outcome.kind === 'blocked' && outcome.text && kind === 'continue') write(formatter.push('\n(cut off: blocked by a guardrail)') + formatter.flush());
       // Text still on its way when a refused edit stopped the request is not written again.
       await writer.finish().catch((err: unknown) => { editFailure ??= err; });
+      // Text that streamed before Bedrock said a guardrail intervened was the guardrail's: taken out again.
+      if (outcome.kind === 'blocked' && kind !== 'continue' && writer.hasWritten && editFailure === undefined) {
+        await block.edit('', { replaceAll: true, tail: -1, undoStopBefore: false }).catch((err: unknown) => { editFailure ??= err; });
+      }
       if (editFailure !== undefined) {
         const err = editFailure;
         services.log.warn(`Summary: an edit to ${block.document.uri.scheme}:${block.document.fileName} failed: ${err instanceof EditRefused ? err.message : String(err)}`);

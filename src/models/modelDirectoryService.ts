@@ -11,7 +11,12 @@ import { DiscoveryCache, type CacheStorage } from '../core/discovery/discoveryCa
 import { discoverySummary, fallbackNote, streamingLookup, underlyingLookup } from '../core/discovery/modelDirectory';
 import type { Discovery, DiscoveryFailure, DiscoveryResult } from '../core/discovery/types';
 import type { ApiKeyStore } from '../requests/apiKeyStore';
+import { APPLICATION_PROFILES_KEY, readApplicationProfiles } from './applicationProfiles';
 import type { Settings } from '../settings';
+
+/** A failed discovery is tried again on first use after this long. */
+const RETRY_AFTER_FAILURE_MS = 5 * 60_000;
+const MAX_REMEMBERED_PROFILES = 200;
 
 /** Same connect timeout as request clients (ClientProvider). */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -54,6 +59,9 @@ export class ModelDirectoryService implements vscode.Disposable {
   private lookupUnderlying = underlyingLookup(undefined);
   private lookupStreaming = streamingLookup(undefined);
   private disposed = false;
+  /** When the last failure was recorded (epoch ms), for the retry back-off. */
+  private failedAt = 0;
+  private readonly now: () => number;
   /** Bumped by every start and forget: a run whose generation is gone changes nothing. */
   private generation = 0;
   /** The stored API key has been read (before that, the identity is not known yet). */
@@ -61,6 +69,7 @@ export class ModelDirectoryService implements vscode.Disposable {
 
   constructor(private readonly inputs: ModelDirectoryInputs) {
     this.cache = new DiscoveryCache(inputs.globalState, inputs.now);
+    this.now = inputs.now ?? Date.now;
     void Promise.resolve(inputs.apiKey.ready).then(() => (this.keyRead = true), () => (this.keyRead = true));
     // A different region, endpoint or profile is another directory: forget this one.
     this.subscription = inputs.settings.onDidChange(() => {
@@ -79,7 +88,9 @@ export class ModelDirectoryService implements vscode.Disposable {
     const options = this.options();
     if (!options) return; // invalid settings: requests say so
     if (connectionKey(options) !== this.connection) this.forget();
-    if (this.running || this.discovery || this.failure) return;
+    if (this.running || this.discovery) return;
+    // A failure (offline, expired SSO) is asked again after a while, not for the rest of the session.
+    if (this.failure && this.now() - this.failedAt < RETRY_AFTER_FAILURE_MS) return;
     this.start(options, true);
   }
 
@@ -98,7 +109,8 @@ export class ModelDirectoryService implements vscode.Disposable {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Llama: Refreshing the model list…', cancellable: true },
       (_progress, token) => {
-        this.forget();
+        // What is known stays in use until Bedrock answers: a failed or cancelled refresh loses nothing.
+        if (connectionKey(options) !== this.connection) this.forget();
         const run = this.start(options, false);
         const sub = token.onCancellationRequested(() => this.abort?.abort());
         return run.finally(() => sub.dispose());
@@ -119,8 +131,8 @@ export class ModelDirectoryService implements vscode.Disposable {
     while (this.running) await this.running.catch(() => undefined);
   }
 
-  /** The base model id (or profile id) behind an application inference profile ARN, once discovered. */
-  readonly underlying = (arn: string): string | undefined => this.lookupUnderlying(arn);
+  /** The base model id (or profile id) behind an application inference profile ARN: discovered now, or remembered from before. */
+  readonly underlying = (arn: string): string | undefined => this.lookupUnderlying(arn) ?? readApplicationProfiles(this.inputs.globalState)[arn];
 
   /** Whether Bedrock streams this base model: discovery's answer, else the catalog's. */
   readonly streamingSupported = (baseId: string): boolean | undefined => this.lookupStreaming(baseId);
@@ -139,8 +151,15 @@ export class ModelDirectoryService implements vscode.Disposable {
     this.abort = abort;
     const run = this.discover(options, useCache, abort.signal).then((result) => {
       if (generation !== this.generation || this.disposed) return result; // forgotten or replaced meanwhile
-      if (result.status === 'ok') this.set(result.discovery, undefined);
-      else this.set(undefined, result);
+      if (result.status === 'ok') {
+        this.set(result.discovery, undefined);
+        this.remember(result.discovery);
+      } else if (abort.signal.aborted) {
+        // Cancelled: not a failure, and nothing known is dropped.
+      } else if (!this.discovery) {
+        this.set(undefined, result);
+        this.failedAt = this.now();
+      }
       return result;
     });
     this.running = run;
@@ -176,6 +195,22 @@ export class ModelDirectoryService implements vscode.Disposable {
     }
   }
 
+  /**
+   * Application profile ARNs and the model behind each, kept across sessions (an ARN names one
+   * profile in one account for good): the settings resolve such an ARN at the next start, before
+   * discovery has run again.
+   */
+  private remember(discovery: Discovery): void {
+    const known = { ...readApplicationProfiles(this.inputs.globalState) };
+    const lookup = underlyingLookup(discovery);
+    for (const p of discovery.profiles) {
+      const underlying = p.type === 'APPLICATION' ? lookup(p.id) : undefined;
+      if (underlying) known[p.id] = underlying;
+    }
+    const entries = Object.entries(known).slice(-MAX_REMEMBERED_PROFILES);
+    void Promise.resolve(this.inputs.globalState.update(APPLICATION_PROFILES_KEY, Object.fromEntries(entries))).catch(() => undefined);
+  }
+
   private set(discovery: Discovery | undefined, failure: DiscoveryFailure | undefined): void {
     this.discovery = discovery;
     this.failure = failure;
@@ -196,8 +231,9 @@ export class ModelDirectoryService implements vscode.Disposable {
   /** The runtime client's connection settings (ClientProvider builds the same). */
   private options(): BedrockClientOptions | undefined {
     const snapshot = this.inputs.settings.current;
-    if (!snapshot.ok) return undefined;
-    const c = snapshot.config;
+    // A model id that cannot be resolved yet (an application profile ARN) is what discovery is for.
+    const c = snapshot.ok ? snapshot.config : snapshot.connection;
+    if (!c) return undefined;
     return {
       region: c.region,
       endpoint: c.endpoint,

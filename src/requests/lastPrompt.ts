@@ -13,8 +13,13 @@ export class LastPrompt implements vscode.TextDocumentContentProvider, vscode.Di
   readonly onDidChange = this.changed.event;
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PROMPT_SCHEME, this);
 
-  /** The latest request's record (the runner calls this when sending and when done). */
+  /**
+   * The runner calls this when a request is sent and when it ended. The last request started
+   * is the one shown: an earlier one that ends later does not take its place.
+   */
   set(record: PromptRecord): void {
+    const started = record.result === undefined;
+    if (!started && this.record && this.record.requestId !== record.requestId) return;
     this.record = { ...record, options: { ...record.options }, parameters: { ...record.parameters } };
     this.changed.fire(PROMPT_URI);
   }

@@ -25,6 +25,8 @@ export async function runModelRequest(
   const stopSpinner = services.meter.startGenerating();
   const ended = new AbortController();
   try {
+    // Only an application profile ARN nobody has resolved yet waits for discovery (bounded, stoppable).
+    if (needsDiscovery(services)) await waitForDiscovery(services, controller.signal);
     const outcome = await runRequest(spec, {
       settings: services.settings.current,
       connect: (config) => services.clients.lease(config),
@@ -32,6 +34,7 @@ export async function runModelRequest(
       requestId: services.active.nextId(),
       log: services.log,
       streaming: services.streaming,
+      tiers: services.tiers,
       recordPrompt: (record) => services.lastPrompt.set(record),
     }, {
       ...events,
@@ -44,6 +47,34 @@ export async function runModelRequest(
     ended.abort();
     stopSpinner();
     registration.dispose();
+  }
+}
+
+const DISCOVERY_WAIT_MS = 15_000;
+
+function needsDiscovery(services: Services): boolean {
+  const snapshot = services.settings.current;
+  const modelId = vscode.workspace.getConfiguration('bedrockLlama').get<string>('modelId') ?? '';
+  return !snapshot.ok && modelId.includes(':application-inference-profile/') && snapshot.errors.some((e) => e.key === 'bedrockLlama.modelId');
+}
+
+async function waitForDiscovery(services: Services, signal: AbortSignal): Promise<void> {
+  services.log.info('Waiting for the model list to learn which model the application inference profile uses');
+  const timer = new AbortController();
+  const timeout = setTimeout(() => timer.abort(), DISCOVERY_WAIT_MS);
+  const stopped = new Promise<void>((resolve) => {
+    for (const s of [signal, timer.signal]) s.addEventListener('abort', () => resolve(), { once: true });
+  });
+  try {
+    // ensureStarted may start a moment later (the stored API key is read first): poll until settled.
+    while (needsDiscovery(services) && !signal.aborted && !timer.signal.aborted) {
+      services.models.ensureStarted();
+      await Promise.race([services.models.idle().then(() => new Promise((r) => setTimeout(r, 50))), stopped]);
+      const state = services.models.state;
+      if (!state.running && (state.discovery || state.failure)) break; // settled: the ARN is not in the list, or Bedrock did not answer
+    }
+  } finally {
+    clearTimeout(timeout);
   }
 }
 

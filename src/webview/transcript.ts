@@ -39,6 +39,7 @@ export class Transcript {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.dirty.clear();
+    for (const view of this.views.values()) view.dispose();
     this.views.clear();
     this.busy = busy;
     this.element.replaceChildren();

@@ -48,6 +48,12 @@ export class TurnView {
     this.renderStatus(busy, whole);
   }
 
+  /** Stops the wait's clock (the view is being dropped). */
+  dispose(): void {
+    clearInterval(this.clock);
+    this.clock = undefined;
+  }
+
   append(delta: string): void {
     this.turn.answer += delta;
     this.answer.append(delta);
@@ -67,7 +73,8 @@ export class TurnView {
     if (streaming && whole) {
       const label = h('span', { class: 'whole-answer-wait' }, wholeAnswerLabel(whole.model, Date.now() - whole.since));
       this.clock = setInterval(() => { label.textContent = wholeAnswerLabel(whole.model, Date.now() - whole.since); }, 1000);
-      parts.push(h('span', { class: 'status-label', role: 'status' }, icon('loading codicon-modifier-spin'), ' ', label));
+      // Not a live region: the transcript's log would read the ticking seconds out every second.
+      parts.push(h('span', { class: 'status-label' }, icon('loading codicon-modifier-spin'), ' ', label));
     } else if (streaming) {
       parts.push(h('span', { class: 'status-label' }, icon('loading codicon-modifier-spin'), ' Generating…'));
     }

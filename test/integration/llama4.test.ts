@@ -135,6 +135,16 @@ describe('Llama 4 and request options in VS Code', function () {
       assert.equal(turn.status, 'error');
       assert.equal(turn.answer, '');
       assert.equal(turn.error?.message, 'Blocked by guardrail gr-test123 (version DRAFT): Sorry, the model cannot answer this question.');
+
+      // Said only on the last chunk, after the message streamed as text: taken out of the document and the chat.
+      const late = { action: 'INTERVENED' as const, message: 'Sorry, the model cannot answer this question.', actionOnLastChunkOnly: true };
+      bedrock().enqueue(textResponse('x', { guardrail: late, chunkDelayMs: 30 }));
+      await vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
+      assert.equal(editor.document.getText(), SOURCE, 'the streamed guardrail message was taken out again');
+      bedrock().enqueue(textResponse('x', { guardrail: late, chunkDelayMs: 30 }));
+      await vscode.commands.executeCommand('bedrockLlama.explainSelection');
+      const lateTurn = api.chat.activeConversation.turns.at(-1)!;
+      assert.deepEqual([lateTurn.status, lateTurn.answer], ['error', '']);
     } finally {
       await setSetting('guardrailId', undefined);
     }

@@ -58,16 +58,26 @@ describe('model picker and discovery', function () {
     assert.equal(api.services.models.state.discovery?.region, 'us-west-2');
   });
 
-  it('falls back to the built-in list quietly when Bedrock denies the listing', async () => {
+  it('a refused refresh keeps the list it had; without one, the built-in list applies quietly', async () => {
     const api = await activate();
+    const found = await vscode.commands.executeCommand<DiscoveryResult>('bedrockLlama.refreshModels');
+    assert.equal(found.status, 'ok');
     bedrock().controlPlane.data.denied = true;
-    const result = await vscode.commands.executeCommand<DiscoveryResult>('bedrockLlama.refreshModels');
-    assert.deepEqual(result, { status: 'denied', operation: 'ListFoundationModels', message: 'no permission for bedrock:ListFoundationModels' });
+    const refused = await vscode.commands.executeCommand<DiscoveryResult>('bedrockLlama.refreshModels');
+    assert.deepEqual(refused, { status: 'denied', operation: 'ListFoundationModels', message: 'no permission for bedrock:ListFoundationModels' });
+    assert.equal(api.services.models.state.discovery?.region, 'us-west-2', 'nothing known was dropped');
+    assert.equal(api.services.models.underlying(TEST_APPLICATION_PROFILE_ARN), 'meta.llama3-3-70b-instruct-v1:0');
+
+    // A region never listed before: nothing to keep, so the catalog applies.
+    await config().update('region', 'eu-west-1', vscode.ConfigurationTarget.Global);
+    const denied = await vscode.commands.executeCommand<DiscoveryResult>('bedrockLlama.refreshModels');
+    assert.equal(denied.status, 'denied');
     const state = api.services.models.state;
     assert.equal(state.discovery, undefined);
     assert.equal(state.failure?.status, 'denied');
-    assert.equal(api.services.models.underlying(TEST_APPLICATION_PROFILE_ARN), undefined);
     assert.equal(api.services.models.streamingSupported('meta.llama4-scout-17b-instruct-v1:0'), false, 'the catalog still knows Llama 4 does not stream');
+    // The model behind an application profile ARN is remembered from the earlier list (ARNs are unique).
+    assert.equal(api.services.models.underlying(TEST_APPLICATION_PROFILE_ARN), 'meta.llama3-3-70b-instruct-v1:0');
   });
 
   it('Select Model… with an application profile ARN writes it, and the request is priced by the model behind it', async () => {
@@ -90,5 +100,29 @@ describe('model picker and discovery', function () {
     assert.deepEqual([totals.inputTokens, totals.outputTokens], [1200, 300]);
     // Llama 3.3 70B: $0.72 per 1M tokens in and out.
     assert.equal(totals.costUsd?.toFixed(6), ((1500 * 0.72) / 1e6).toFixed(6));
+  });
+
+  it('a request with an application profile ARN nobody has resolved yet waits for discovery, then goes out with its model\'s template and price', async () => {
+    const api = await activate();
+    // A profile discovery has never seen (not remembered), in a region never listed in this session.
+    const arn = `arn:aws:bedrock:ap-northeast-1:123456789012:application-inference-profile/fresh0001`;
+    bedrock().controlPlane.data.profiles.push({
+      inferenceProfileName: 'fresh-maverick', inferenceProfileArn: arn, inferenceProfileId: 'fresh0001', status: 'ACTIVE', type: 'APPLICATION',
+      models: [{ modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/meta.llama4-maverick-17b-instruct-v1:0' }],
+    });
+    await config().update('region', 'ap-northeast-1', vscode.ConfigurationTarget.Global);
+    await config().update('modelId', arn, vscode.ConfigurationTarget.Global);
+    assert.equal(api.services.settings.current.ok, false, 'not resolvable before discovery');
+
+    await vscode.commands.executeCommand('bedrockLlama.resetUsage');
+    bedrock().enqueue(textResponse('Sets x.', { chunks: 1, promptTokenCount: 1000 }));
+    await summarizeOneLine();
+    const [sent] = bedrock().requests;
+    assert.equal(sent?.modelId, arn);
+    assert.equal(sent.operation, 'invoke', 'Llama 4 behind the profile: InvokeModel');
+    assert.ok((sent.body as { prompt: string }).prompt.startsWith('<|begin_of_text|><|header_start|>'), 'the Llama 4 template');
+    const totals = api.services.usage.ledger.sessionTotals();
+    assert.equal(totals.inputTokens, 1000);
+    assert.ok(totals.costUsd !== undefined && totals.costUsd > 0, 'priced as Llama 4 Maverick');
   });
 });

@@ -145,6 +145,11 @@ export interface GuardrailIntervention {
   action: 'INTERVENED';
   message?: string;
   trace?: unknown;
+  /**
+   * Streams only: say `INTERVENED` on the last chunk alone, after the message went out as plain
+   * text (the placement on real streams is not documented; clients must cope with both).
+   */
+  actionOnLastChunkOnly?: boolean;
 }
 
 /** An HTTP error response: status, `x-amzn-errortype`, body `{"message": ...}`. */
@@ -340,7 +345,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.controlPlane = new ControlPlane(options.controlPlane);
     this.models = {
       streamingRefused: options.streamingRefused ?? ((id) => /llama4/.test(id)),
-      latencyOptimized: options.latencyOptimized ?? ((id) => /llama3-1-(?:70|405)b/.test(id)),
+      // Offered through the US cross-region profile only (a profile id or its ARN), as AWS serves it.
+      latencyOptimized: options.latencyOptimized ?? ((id) => /^(?:arn:[^/]+:inference-profile\/)?us\.meta\.llama3-1-(?:70|405)b/.test(id)),
       serviceTiers: options.serviceTiers ?? ((id) => (/llama4|llama3-3/.test(id) ? ['default', 'flex', 'priority'] : ['default'])),
       guardrails: options.guardrails ?? DEFAULT_GUARDRAILS,
     };
@@ -690,7 +696,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
           ...script.metrics,
         };
       }
-      if (last || chunk.text !== '') Object.assign(json, guardrailFields(record, script, last));
+      const lateAction = script.guardrail?.actionOnLastChunkOnly === true;
+      if (last || (chunk.text !== '' && !lateAction)) Object.assign(json, guardrailFields(record, script, last));
       if (script.padding) json.p = PADDING.slice(0, 1 + ((i * 7) % PADDING.length));
       await writeEvent(exchange, chunkMessage(chunk.raw ?? JSON.stringify(json)));
       record.chunksSent++;
@@ -776,7 +783,12 @@ function signedRegion(headers: Readonly<Record<string, string>>): string | undef
 
 /** The script as sent: an intervention replaces the answer by the guardrail's message. */
 function blocked(script: ResponseScript): ResponseScript {
-  return script.guardrail ? { ...script, chunks: [script.guardrail.message ?? DEFAULT_BLOCKED_MESSAGE] } : script;
+  if (!script.guardrail) return script;
+  const message = script.guardrail.message ?? DEFAULT_BLOCKED_MESSAGE;
+  // A late action: the message streams in pieces as plain text, the action comes on a final chunk of its own.
+  return script.guardrail.actionOnLastChunkOnly
+    ? { ...script, chunks: chunkText(message, 3), separateFinalChunk: true }
+    : { ...script, chunks: [message] };
 }
 
 /**

@@ -38,6 +38,29 @@ describe('AWS failure messages', () => {
   });
   after(() => server.stop());
 
+  it('names the guardrail settings for the guardrail errors, and only for those', async () => {
+    const unknown = await failure(httpError('ValidationException', 'The guardrail identifier or version provided in the request does not exist.'), PROFILE);
+    assert.equal(unknown.kind, 'guardrailInvalid');
+    assert.match(unknown.userMessage, /bedrockLlama\.guardrailId and bedrockLlama\.guardrailVersion/);
+    const denied = await failure(httpError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: bedrock:ApplyGuardrail on resource: arn:aws:bedrock:us-west-2:123456789012:guardrail/gr-1'), PROFILE);
+    assert.equal(denied.kind, 'guardrailInvalid');
+    assert.match(denied.userMessage, /bedrock:ApplyGuardrail/);
+    const missing = await failure(httpError('ResourceNotFoundException', 'The guardrail gr-1 was not found.'), PROFILE);
+    assert.equal(missing.kind, 'guardrailInvalid');
+    // Another complaint that merely mentions guardrails stays a validation error with Bedrock's words.
+    const other = await failure(httpError('ValidationException', 'Guardrails cannot evaluate image content for this model.'), PROFILE);
+    assert.equal(other.kind, 'validation');
+    assert.match(other.userMessage, /Guardrails cannot evaluate image content/);
+  });
+
+  it('says a model does not stream, and that a service tier is refused, naming the setting', async () => {
+    const stream = await failure(httpError('ValidationException', 'The model meta.llama4-scout-17b-instruct-v1:0 does not support streaming. Use InvokeModel instead.'), PROFILE);
+    assert.equal(stream.kind, 'streamingUnsupported');
+    const tier = await failure(httpError('ValidationException', "The provided service tier 'priority' is not supported for model x."), PROFILE);
+    assert.equal(tier.kind, 'serviceTierUnsupported');
+    assert.match(tier.userMessage, /bedrockLlama\.serviceTier/);
+  });
+
   it('model access not granted', async () => {
     const base = await failure(httpError('AccessDeniedException'), BASE);
     assert.equal(base.kind, 'accessDenied');

@@ -40,9 +40,10 @@ describe('catalog', () => {
     assert.equal(offersLatencyOptimized(resolveModel(L33), 'us-east-2'), false);
   });
 
-  it('caps max_gen_len by the model: 2048 for Llama 3, the setting for Llama 4', () => {
-    assert.equal(maxGenLenFor(resolveModel(L33), 2048), 2048);
-    assert.equal(maxGenLenFor(resolveModel('us.meta.llama4-scout-17b-instruct-v1:0'), 2048), 2048);
+  it('caps max_gen_len by the model: 2048 for Llama 3, 8192 for Llama 4', () => {
+    assert.equal(maxGenLenFor(resolveModel(L33), 8192), 2048);
+    assert.equal(maxGenLenFor(resolveModel('us.meta.llama4-scout-17b-instruct-v1:0'), 8192), 8192);
+    assert.equal(maxGenLenFor(resolveModel('arn:aws:bedrock:us-west-2:123456789012:provisioned-model/x', { family: 'llama3' }), 8192), 2048, 'unknown models: the native body\'s 2048');
     assert.equal(maxGenLenFor(resolveModel('us.meta.llama4-scout-17b-instruct-v1:0'), 100), 100);
   });
 

@@ -2,6 +2,7 @@
 // plane: what is asked (pagination, signing, API keys), what comes back, and the quiet
 // fallbacks when Bedrock says no or cannot be reached.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import * as net from 'node:net';
 import { BedrockClient, GetFoundationModelCommand } from '@aws-sdk/client-bedrock';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -173,11 +174,16 @@ describe('model discovery against the local control plane', () => {
     }
   });
 
-  it('keys the cache by the account id when the identity has one, else by the auth source, plus region and endpoint', async () => {
+  it('keys the cache by the account id when the identity has one, else by the auth source and a key fingerprint, plus region and endpoint', async () => {
+    const hash = (v: string) => createHash('sha256').update(v).digest('hex').slice(0, 16);
     const withAccount = client({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret', accountId: '111122223333' } as never });
     assert.equal(await withAccount.cacheKey(), `account:111122223333|us-west-2|${server.url}`);
-    assert.equal(await client().cacheKey(), `identity:credentials|us-west-2|${server.url}`);
-    assert.equal(await client({ credentials: undefined, bearerToken: 'test-api-key', region: 'eu-west-1' }).cacheKey(), `identity:apiKey|eu-west-1|${server.url}`);
+    assert.equal(await client().cacheKey(), `identity:credentials#${hash('AKIDTEST')}|us-west-2|${server.url}`);
+    const apiKey = await client({ credentials: undefined, bearerToken: 'test-api-key', region: 'eu-west-1' }).cacheKey();
+    assert.equal(apiKey, `identity:apiKey#${hash('test-api-key')}|eu-west-1|${server.url}`);
+    assert.ok(!apiKey.includes('test-api-key'), 'never the key itself');
+    // Another account's key under the same source gets its own entry.
+    assert.notEqual(await client({ credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' } }).cacheKey(), await client().cacheKey());
     assert.equal(await client({ credentials: undefined, profile: 'dev', endpoint: undefined }).cacheKey(), 'identity:profile:dev|us-west-2|');
   });
 });

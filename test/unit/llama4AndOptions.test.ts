@@ -99,6 +99,16 @@ describe('Llama 4 and request options (core) against the local Bedrock server', 
     assert.ok(prompt.endsWith('<|header_start|>assistant<|header_end|>\n\nFirst half'), 'the partial answer follows the open assistant header');
   });
 
+  it('meters nothing for a Llama 4 request stopped before it went out', async () => {
+    const h = harness({ modelId: SCOUT });
+    const controller = new AbortController();
+    controller.abort(new StopRequest('user'));
+    const { outcome } = await run(h, controller.signal);
+    assert.equal(outcome.kind, 'stopped');
+    if (outcome.kind === 'stopped') assert.equal(outcome.meter, undefined);
+    assert.equal(server.requests.length, 0);
+  });
+
   it('stops a Llama 4 wait at once, closing the HTTP request, and meters the prompt as an estimate', async () => {
     server.enqueue(textResponse('never sent', { headersDelayMs: 5000 }));
     const h = harness({ modelId: SCOUT });
@@ -137,16 +147,19 @@ describe('Llama 4 and request options (core) against the local Bedrock server', 
     assert.deepEqual(texts, ['Streamed.']);
   });
 
-  it('sends latency-optimized only where it is offered, and prices what Bedrock says it served', async () => {
+  it('sends latency-optimized only where it is offered, through the region\'s profile, and prices what Bedrock says it served', async () => {
     server.enqueue(textResponse('Fast.', { metrics: { inputTokenCount: 1000, outputTokenCount: 1000 } }));
-    const offered = harness({ modelId: L31_70B, region: 'us-east-2', latency: 'optimized' });
-    const a = await run(offered);
+    // The base id, as the picker writes it for an in-region model: sent through `us.`.
+    const a = await run(harness({ modelId: 'meta.llama3-1-70b-instruct-v1:0', region: 'us-east-2', latency: 'optimized' }));
+    assert.equal(server.requests[0].modelId, L31_70B);
     assert.equal(server.requests[0].options.latency, 'optimized');
     assert.deepEqual(a.notes, []);
+    assert.equal(a.outcome.kind, 'ok');
     if (a.outcome.kind === 'ok') assert.ok(Math.abs(a.outcome.meter.costUsd! - (1000 * 0.9 + 1000 * 0.9) / 1e6) < 1e-12, 'latency-optimized price');
 
     server.enqueue(textResponse('Standard.', { servedLatency: 'standard', metrics: { inputTokenCount: 1000, outputTokenCount: 1000 } }));
     const overQuota = await run(harness({ modelId: L31_70B, region: 'us-east-2', latency: 'optimized' }));
+    assert.equal(overQuota.outcome.kind, 'ok');
     if (overQuota.outcome.kind === 'ok') assert.ok(Math.abs(overQuota.outcome.meter.costUsd! - (1000 * 0.72 + 1000 * 0.72) / 1e6) < 1e-12, 'served as standard: standard price');
 
     server.enqueue(textResponse('Standard.'));
@@ -174,6 +187,29 @@ describe('Llama 4 and request options (core) against the local Bedrock server', 
     assert.equal(whole.outcome.kind, 'blocked', 'also through InvokeModel');
   });
 
+  it('treats text that streamed before a late INTERVENED as the guardrail\'s message, not an answer', async () => {
+    server.enqueue(textResponse('Sorry, that is blocked.', { chunks: 3, guardrail: { action: 'INTERVENED', message: 'Sorry, that is blocked.', actionOnLastChunkOnly: true } }));
+    const { outcome, texts } = await run(harness({ modelId: L33, guardrailId: 'gr-test123' }));
+    assert.ok(texts.length > 0, 'the text went out before the action was known');
+    assert.equal(outcome.kind, 'blocked');
+    if (outcome.kind === 'blocked') {
+      assert.equal(outcome.message, 'Sorry, that is blocked.');
+      assert.equal(outcome.text, 'Sorry, that is blocked.', 'the surfaces take out what streamed');
+    }
+  });
+
+  it('logs the guardrail trace with secrets redacted', async () => {
+    const lines: string[] = [];
+    const secret = 'AKIAIOSFODNN7EXAMPLE';
+    server.enqueue(textResponse('x', { guardrail: { action: 'INTERVENED', trace: { sensitiveInformationPolicy: { match: secret } } } }));
+    const h = harness({ modelId: L33, guardrailId: 'gr-test123' });
+    h.deps.log = { info: (l) => lines.push(l), warn: (l) => lines.push(l) };
+    await run(h);
+    const traced = lines.find((l) => l.includes('guardrail action=INTERVENED'));
+    assert.ok(traced?.includes('trace='), JSON.stringify(lines));
+    assert.ok(!lines.join('\n').includes(secret), 'the matched key is not in the log');
+  });
+
   it('names the guardrail settings when Bedrock does not know the guardrail', async () => {
     const { outcome } = await run(harness({ modelId: L33, guardrailId: 'gr-nope' }));
     assert.equal(outcome.kind, 'failed');
@@ -195,6 +231,16 @@ describe('Llama 4 and request options (core) against the local Bedrock server', 
     server.enqueue(textResponse('Flex.'));
     await run(harness({ modelId: L33, serviceTier: 'flex' }));
     assert.equal(server.requests[2].options.serviceTier, 'flex', 'a tier the model takes is sent');
+
+    // A refusal remembered: the next request goes with the default tier at once, one round trip.
+    const refusals = new Set<string>();
+    const tiers = { refused: (m: string, t: string) => refusals.has(`${m}|${t}`), remember: (m: string, t: string) => { refusals.add(`${m}|${t}`); } };
+    const remembering = harness({ modelId: 'meta.llama3-1-8b-instruct-v1:0', serviceTier: 'priority' });
+    remembering.deps.tiers = tiers;
+    server.enqueue(textResponse('One.'), textResponse('Two.'));
+    await run(remembering);
+    await run(remembering);
+    assert.deepEqual(server.requests.slice(3).map((r) => r.options.serviceTier), ['priority', undefined, undefined]);
   });
 
   it('records the exact prompt, parameters, route and both token counts for Show Last Prompt', async () => {

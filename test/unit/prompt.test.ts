@@ -18,6 +18,13 @@ const base = { contextWindow: 8192, maxGenLen: 512 };
 const prompt = (input: Omit<PromptInput, 'contextWindow' | 'maxGenLen'> & Partial<PromptInput>) => buildPrompt({ ...base, ...input }).prompt;
 
 describe('buildPrompt: golden prompts', () => {
+  it('turns a CR LF file into LF lines, so the prompt shown is the prompt sent', () => {
+    const crlf = prompt({ family: 'llama4', task: { kind: 'explain' }, attachment: { text: 'a = 1\r\nb = 2\r\n', languageId: 'python' } });
+    const lf = prompt({ family: 'llama4', task: { kind: 'explain' }, attachment: { text: 'a = 1\nb = 2\n', languageId: 'python' } });
+    assert.equal(crlf, lf);
+    assert.ok(!crlf.includes('\r'));
+  });
+
   it('Llama 3.3: explain a selection (single turn)', () => {
     assert.equal(
       prompt({ family: 'llama3', task: { kind: 'explain' }, attachment: { fileName: 'src/a.ts', languageId: 'typescript', text: 'const a = 1;\n', startLine: 3, endLine: 3 } }),

@@ -73,9 +73,9 @@ describe('validateSettings', () => {
       [{ temperature: 5 }, 'bedrockLlama.temperature must be between 0 and 1 (got 5)'],
       [{ temperature: '0.5' }, 'bedrockLlama.temperature must be between 0 and 1 (got "0.5")'],
       [{ topP: -0.1 }, 'bedrockLlama.topP must be between 0 and 1 (got -0.1)'],
-      [{ maxGenLen: 0.5 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 2048 (got 0.5)'],
-      [{ maxGenLen: 4096 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 2048 (got 4096)'],
-      [{ maxGenLen: 0 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 2048 (got 0)'],
+      [{ maxGenLen: 0.5 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 8192 (got 0.5)'],
+      [{ maxGenLen: 8193 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 8192 (got 8193)'],
+      [{ maxGenLen: 0 }, 'bedrockLlama.maxGenLen must be a whole number between 1 and 8192 (got 0)'],
       [{ budgetUsd: -1 }, 'bedrockLlama.budgetUsd must be between 0 and 1000000 (got -1)'],
       [{ idleTimeoutSeconds: Number.NaN }, 'bedrockLlama.idleTimeoutSeconds must be between 0 and 3600 (got NaN)'],
       [{ inferenceProfile: 'asia' }, 'bedrockLlama.inferenceProfile must be one of auto, off, us, eu, apac, global (got "asia")'],
@@ -223,7 +223,7 @@ describe('SETTINGS_SCHEMA', () => {
     const t = SETTINGS_SCHEMA['bedrockLlama.temperature'];
     assert.deepEqual([t.minimum, t.maximum], [0, 1]);
     const m = SETTINGS_SCHEMA['bedrockLlama.maxGenLen'];
-    assert.deepEqual([m.type, m.minimum, m.maximum], ['integer', 1, 2048]);
+    assert.deepEqual([m.type, m.minimum, m.maximum], ['integer', 1, 8192]);
     assert.deepEqual(SETTINGS_SCHEMA['bedrockLlama.inferenceProfile'].enum, ['auto', 'off', 'us', 'eu', 'apac', 'global']);
     assert.equal(SETTINGS_SCHEMA['bedrockLlama.inferenceProfile'].enumDescriptions.length, 6);
   });

@@ -140,7 +140,8 @@ export class ChunkAccumulator {
       bedrockInvocationMs: m?.invocationLatency,
       guardrail: this.guardrailAction === undefined ? undefined : {
         action: this.intervened ? 'INTERVENED' : 'NONE',
-        ...(this.intervened ? { message: this.blockedText.trim() } : {}),
+        // Said only on a later chunk (after text went out as the answer): that text was the guardrail's.
+        ...(this.intervened ? { message: (this.blockedText || this.text).trim() } : {}),
         ...(this.trace !== undefined ? { trace: this.trace } : {}),
       },
     };

@@ -53,6 +53,8 @@ export interface InvokeRequest {
   onAccepted?: () => void;
   /** Latency, guardrail and service tier (headers). */
   options?: RequestOptions;
+  /** Told as each HTTP attempt goes out (credentials resolved, request signed). */
+  onSent?: () => void;
 }
 
 /** What Show Connection Info reports. */
@@ -154,8 +156,7 @@ export class LlamaBedrockClient {
 
   /** The whole answer in one response (InvokeModel). Throws BedrockLlamaError. */
   async invoke(req: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult> {
-    const idle = this.options.idleTimeoutMs;
-    const guard = new RequestGuard(idle ? Math.max(idle, WHOLE_ANSWER_MIN_WAIT_MS) : idle, signal);
+    const guard = new RequestGuard(this.wholeAnswerWaitMs(), signal);
     const acc = new ChunkAccumulator();
     try {
       const [sdk, client] = await this.ready(guard);
@@ -183,10 +184,15 @@ export class LlamaBedrockClient {
         served: served(response, summary.guardrail),
       };
     } catch (err) {
-      throw this.translate(err, guard, req.modelId, acc.text);
+      throw this.translate(err, guard, req.modelId, acc.text, this.wholeAnswerWaitMs());
     } finally {
       guard.dispose();
     }
+  }
+
+  private wholeAnswerWaitMs(): number | undefined {
+    const idle = this.options.idleTimeoutMs;
+    return idle ? Math.max(idle, WHOLE_ANSWER_MIN_WAIT_MS) : idle;
   }
 
   /** The region requests go to: the option, else what the SDK resolved (AWS_REGION, the profile). */
@@ -252,6 +258,14 @@ export class LlamaBedrockClient {
 
   private watch(stack: unknown, guard: RequestGuard, req: InvokeRequest): void {
     guard.watchAttempts(stack);
+    const onSent = req.onSent;
+    // Innermost: runs as the signed request goes to the HTTP handler, once per attempt.
+    if (onSent) {
+      (stack as { add(mw: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: object): void }).add(
+        (next) => (args) => { onSent(); return next(args); },
+        { step: 'deserialize', priority: 'low', name: 'llamaSent' },
+      );
+    }
     const onRetry = req.onRetry;
     if (onRetry) watchRetries(stack, (err) => toBedrockLlamaError(err, this.context(req.modelId, '')).kind, onRetry);
   }
@@ -285,10 +299,10 @@ export class LlamaBedrockClient {
     };
   }
 
-  private translate(err: unknown, guard: RequestGuard, modelId: string, partialText: string): BedrockLlamaError {
+  private translate(err: unknown, guard: RequestGuard, modelId: string, partialText: string, idleMs = this.options.idleTimeoutMs): BedrockLlamaError {
     const ctx = this.context(modelId, partialText);
     if (guard.stoppedBy === 'idle') {
-      const seconds = ((this.options.idleTimeoutMs ?? 0) / 1000).toFixed(1);
+      const seconds = ((idleMs ?? 0) / 1000).toFixed(1);
       return new BedrockLlamaError({
         kind: 'idleTimeout',
         retryable: true,

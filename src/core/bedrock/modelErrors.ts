@@ -10,7 +10,9 @@ const INFERENCE_PROFILE = /on-demand throughput isn(?:'|’|`)?t supported|with 
 const NOT_OFFERED = /model identifier is invalid|invalid model identifier|(not supported|isn(?:'|’)?t supported|not available) in (this|the) region/i;
 const LOCATION = /unsupported countr|countries, regions, or territories|not available in your (country|location)|territor/i;
 const GEO_PREFIX = /^(us|eu|apac|global)\./;
-const GUARDRAIL = /guardrail/i;
+// Only messages about the guardrail named in the settings: not every text that mentions a guardrail.
+const GUARDRAIL = /guardrail (identifier|id|version|arn)\b|guardrail[^.]*\b(does not exist|doesn(?:'|’)t exist|not found|is invalid|invalid)\b/i;
+const GUARDRAIL_DENIED = /ApplyGuardrail|on resource:?\s*\S*:guardrail\//i;
 const SERVICE_TIER = /service ?tier/i;
 // AWS's wording for a model the streaming operations refuse is not documented: match its gist.
 const STREAMING = /(doesn(?:'|’)?t|does not|not) support (the )?(response )?stream|stream(ing)? (is )?not supported|InvokeModelWithResponseStream (is )?not supported/i;
@@ -20,6 +22,9 @@ const EXAMPLE_REGION: Record<Geography, string> = { us: 'us-west-2', eu: 'eu-cen
 
 export function modelAccessError(d: Described): BedrockLlamaError {
   const { ctx, rawMessage, make, where } = d;
+  if (GUARDRAIL_DENIED.test(rawMessage)) {
+    return make('guardrailInvalid', false, `Your IAM identity may not use the guardrail set in bedrockLlama.guardrailId${where} (bedrock:ApplyGuardrail). Ask your AWS administrator to allow it, or clear bedrockLlama.guardrailId.`);
+  }
   const model = ctx.modelId;
   const viaProfile = GEO_PREFIX.test(model) || /:inference-profile\//.test(model);
   if (LOCATION.test(rawMessage)) {
@@ -45,6 +50,7 @@ export function modelAccessError(d: Described): BedrockLlamaError {
 
 export function modelNotFoundError(d: Described): BedrockLlamaError {
   const { ctx, make, where } = d;
+  if (GUARDRAIL.test(d.rawMessage) || /\bguardrail\b/i.test(d.rawMessage)) return guardrailUnknown(d);
   const model = ctx.modelId;
   const profileGeo = GEO_PREFIX.exec(model)?.[1] as Geography | undefined;
   const regionGeo = ctx.region ? geographyForRegion(ctx.region) : undefined;
@@ -70,9 +76,7 @@ export function validationError(d: Described): BedrockLlamaError {
     return make('needsInferenceProfile', false, `${model} can't be called on demand${where}: Bedrock needs an inference profile for it. Use \`${profileIdFor(baseOf(model), geography)}\` as the model id, or set bedrockLlama.inferenceProfile to auto.`);
   }
   if (LOCATION.test(rawMessage)) return modelAccessError(d);
-  if (GUARDRAIL.test(rawMessage)) {
-    return make('guardrailInvalid', false, `Bedrock does not know the guardrail set in bedrockLlama.guardrailId and bedrockLlama.guardrailVersion${where}. Check both settings against the guardrail's id and a published version (or DRAFT), or clear bedrockLlama.guardrailId.`);
-  }
+  if (GUARDRAIL.test(rawMessage)) return guardrailUnknown(d);
   if (SERVICE_TIER.test(rawMessage)) {
     return make('serviceTierUnsupported', false, `${model} does not offer the service tier set in bedrockLlama.serviceTier${where}. Set it to default.`);
   }
@@ -87,4 +91,8 @@ export function validationError(d: Described): BedrockLlamaError {
 /** The base model id inside a foundation-model ARN; other ids unchanged. */
 function baseOf(model: string): string {
   return model.startsWith('arn:') ? model.slice(model.lastIndexOf('/') + 1) : model;
+}
+
+function guardrailUnknown({ make, where }: Described): BedrockLlamaError {
+  return make('guardrailInvalid', false, `Bedrock does not know the guardrail set in bedrockLlama.guardrailId and bedrockLlama.guardrailVersion${where}. Check both settings against the guardrail's id and a published version (or DRAFT), or clear bedrockLlama.guardrailId.`);
 }

@@ -4,6 +4,7 @@
 // GetFoundationModelAvailability per model where the SDK has it. Same SDK bundle,
 // credentials, proxy and endpoint as the runtime client (clientConfig.ts). Never throws:
 // every outcome is a DiscoveryResult.
+import { createHash } from 'node:crypto';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import { authSourceFor, profileName, type AuthSource } from '../bedrock/authSource';
 import type { BedrockClientOptions } from '../bedrock/client';
@@ -57,7 +58,8 @@ export class ControlPlaneClient {
    */
   async cacheKey(): Promise<string> {
     const region = (await this.region()) ?? '';
-    return cacheKey({ accountId: await this.accountId(), identity: identityName(this.auth), region, endpoint: this.options.endpoint });
+    const { accountId, fingerprint: key } = await this.identity();
+    return cacheKey({ accountId, identity: key ? `${identityName(this.auth)}#${key}` : identityName(this.auth), region, endpoint: this.options.endpoint });
   }
 
   async discover(signal?: AbortSignal): Promise<DiscoveryResult> {
@@ -144,17 +146,26 @@ export class ControlPlaneClient {
     });
   }
 
-  private async accountId(): Promise<string | undefined> {
-    if (this.auth.kind === 'apiKey' || this.auth.kind === 'apiKeyEnv') return undefined;
+  /**
+   * Who is asking, as far as the cache key needs it: the account id when the credentials
+   * carry one, and always a fingerprint (a hash, never the secret) of the access key id or
+   * API key, so another account's keys under the same profile name or source get their own list.
+   */
+  private async identity(): Promise<{ accountId?: string; fingerprint?: string }> {
+    if (this.auth.kind === 'apiKey' || this.auth.kind === 'apiKeyEnv') {
+      const key = this.options.bearerToken ?? process.env.AWS_BEARER_TOKEN_BEDROCK;
+      return { fingerprint: key ? fingerprint(key) : undefined };
+    }
     try {
       const [, client] = await this.sdk();
       const identity = await withTimeout(client.config.credentials(), IDENTITY_TIMEOUT_MS);
       const id = (identity as { accountId?: unknown }).accountId;
-      return typeof id === 'string' && id ? id : undefined;
+      return { accountId: typeof id === 'string' && id ? id : undefined, fingerprint: fingerprint(identity.accessKeyId) };
     } catch {
-      return undefined; // discover() reports credential problems
+      return {}; // discover() reports credential problems
     }
   }
+
 
   private sdk(): Promise<[Sdk, BedrockClient]> {
     this.client ??= loadSdk().then((sdk): [Sdk, BedrockClient] => [sdk, new sdk.BedrockClient(sharedClientConfig(sdk, this.options, this.auth))]);
@@ -294,6 +305,11 @@ function accessFrom(a: RawAvailability): ModelAccess {
   if (agreement === 'PENDING') return { usable: false, reason: 'the model access request is pending' };
   if (agreement === 'NOT_AVAILABLE' || agreement === 'ERROR') return { usable: false, reason: 'no model access agreement for this account' };
   return { usable: true };
+}
+
+/** A short, one-way fingerprint of a key id or API key: tells keys apart without storing them. */
+function fingerprint(secretOrId: string): string {
+  return createHash('sha256').update(secretOrId).digest('hex').slice(0, 16);
 }
 
 function identityName(auth: AuthSource): string {

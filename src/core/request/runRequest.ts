@@ -5,9 +5,9 @@
 // why), hears text and retries through `events`, and decides what to show. Nothing here
 // shows anything, and nothing is reused between runs: Retry and Continue call it afresh.
 import { BedrockLlamaError } from '../bedrock/errors';
-import { redact } from '../bedrock/redact';
+import { redact, truncate } from '../bedrock/redact';
 import type { RetryReason } from '../bedrock/requestGuard';
-import { maxGenLenFor, offersLatencyOptimized, type ResolvedModel } from '../catalog';
+import { geographyForRegion, maxGenLenFor, offersLatencyOptimized, profileIdFor, resolveModel, type ResolvedModel } from '../catalog';
 import { costUsd, priceFor } from '../pricing';
 import { generateWithProfileFallback, plannedInvokeId, type ProfileMemory, type RegionAwareClient } from '../profileFallback';
 import { buildPrompt, PromptTooLongError, type PromptInput } from '../prompt';
@@ -41,6 +41,13 @@ export interface RequestDeps {
   streaming?: StreamingKnowledge;
   /** Told the prompt record when the request is sent, and again when it ended. */
   recordPrompt?(record: PromptRecord): void;
+  /** Service tiers models refused: not asked for again (each refusal costs a round trip). */
+  tiers?: TierMemory;
+}
+
+export interface TierMemory {
+  refused(modelId: string, tier: string): boolean;
+  remember(modelId: string, tier: string): void;
 }
 
 export interface StreamingKnowledge {
@@ -75,7 +82,8 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     ...spec.prompt,
     family: config.model.family,
     contextWindow: config.model.contextWindow,
-    maxGenLen: config.maxGenLen,
+    // The answer's room in the window is what will be asked for: the model's own limit caps the setting.
+    maxGenLen: maxGenLenFor(config.model, config.maxGenLen),
     systemPrompt: config.systemPrompt,
     responseLanguage: config.responseLanguage,
   };
@@ -96,11 +104,14 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   }
   const body: LlamaRequestBody = { prompt: prompt.prompt, temperature: config.temperature, top_p: config.topP, max_gen_len: maxGenLenFor(config.model, config.maxGenLen) };
   if (spec.images?.length) body.images = spec.images;
-  const options = requestOptions(config, events);
-  const streaming = deps.streaming?.supported(config.model) ?? config.model.info?.streaming ?? config.model.family !== 'llama4';
+  const options = requestOptions(config, events, deps.tiers);
+  // Latency-optimized inference is served through the region's cross-region profile.
+  const model = options.latency === 'optimized' ? viaRegionProfile(config.model, config.region) : config.model;
+  const streaming = deps.streaming?.supported(model) ?? model.info?.streaming ?? model.family !== 'llama4';
 
   const received: string[] = [];
   let accepted = false;
+  let sent = false;
   let lease: ClientLease;
   try {
     lease = await deps.connect(config);
@@ -111,7 +122,7 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     return { kind: 'failed', failure: { kind: 'unknown', message, retryable: true }, text: '', modelId: config.modelId, configModelId: config.modelId };
   }
   // What is sent; the inference-profile fallback may change it.
-  let modelId = plannedInvokeId(config.model, config.inferenceProfile, config.region, deps.profiles);
+  let modelId = plannedInvokeId(model, config.inferenceProfile, config.region, deps.profiles);
   const started = Date.now();
   const ids = { modelId, configModelId: config.modelId };
   const record: PromptRecord = {
@@ -130,7 +141,7 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   if (options.guardrail) log?.info(`${id} guardrail ${options.guardrail.id} version ${options.guardrail.version} (trace ${options.guardrail.trace})`);
   try {
     const outcome = await generateWithProfileFallback(lease.client, {
-      model: config.model,
+      model,
       mode: config.inferenceProfile,
       region: config.region,
       body,
@@ -146,6 +157,7 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
       },
       onTierFallback: (refused) => {
         log?.warn(`${id} ${modelId} does not take service tier ${refused}; sending with the default tier`);
+        deps.tiers?.remember(config.modelId, refused);
         record.options = { ...record.options, serviceTier: undefined };
         events.note?.({ kind: 'tierFallback', modelId, refused });
       },
@@ -159,6 +171,7 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
         record.modelIdSent = to;
       },
       onAccepted: () => { accepted = true; },
+      onSent: () => { sent = true; },
     }, deps.profiles, { text: (t) => { received.push(t); events.text(t); } }, signal);
     const { result } = outcome;
     modelId = outcome.modelId;
@@ -189,7 +202,7 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     // Bedrock bills a request it accepted, however it ended: its prompt and what it generated so far.
     // A whole-answer request stopped while Bedrock works on it is still billed for the prompt
     // (generation goes on server-side): metered as an estimate rather than left out.
-    const stoppedWhole = signal.aborted && record.operation === 'InvokeModel';
+    const stoppedWhole = signal.aborted && sent && record.operation === 'InvokeModel';
     const meter = accepted || stoppedWhole ? estimatedMeter(config, body.prompt, text) : undefined;
     const error = err instanceof BedrockLlamaError ? err : undefined;
     const kind = error?.kind ?? 'unknown';
@@ -228,21 +241,29 @@ function priced(config: LlamaConfig, usage: TokenUsage, served: ServedAs = {}): 
 }
 
 /** The options to send: latency only where offered (else standard, said once), the guardrail, the tier. */
-function requestOptions(config: LlamaConfig, events: RequestEvents): RequestOptions {
+function requestOptions(config: LlamaConfig, events: RequestEvents, tiers: TierMemory | undefined): RequestOptions {
   const options: RequestOptions = {};
   if (config.latency === 'optimized') {
     if (offersLatencyOptimized(config.model, config.region)) options.latency = 'optimized';
     else events.note?.({ kind: 'latencyStandard', modelId: config.modelId, region: config.region });
   }
   if (config.guardrailId) options.guardrail = { id: config.guardrailId, version: config.guardrailVersion, trace: 'ENABLED' };
-  if (config.serviceTier !== 'default') options.serviceTier = config.serviceTier;
+  if (config.serviceTier !== 'default' && !tiers?.refused(config.modelId, config.serviceTier)) options.serviceTier = config.serviceTier;
   return options;
+}
+
+/** A base model id (no geography) sent through the region's profile; other ids as they are. */
+function viaRegionProfile(model: ResolvedModel, region: string | undefined): ResolvedModel {
+  const geography = region ? geographyForRegion(region) : undefined;
+  if (model.kind !== 'base' || model.geography || !geography) return model;
+  return resolveModel(profileIdFor(model.invokeId, geography));
 }
 
 function logServed(log: RequestDeps['log'], id: string, served: ServedAs): void {
   if (served.latency || served.serviceTier) log?.info(`${id} served latency=${served.latency ?? '-'} tier=${served.serviceTier ?? '-'}`);
   if (served.guardrail) {
-    const trace = served.guardrail.trace === undefined ? '' : ` trace=${JSON.stringify(served.guardrail.trace).slice(0, 2000)}`;
+    // The trace quotes what a policy matched (a key, an e-mail address): redacted before it is cut short.
+    const trace = served.guardrail.trace === undefined ? '' : ` trace=${truncate(redact(JSON.stringify(served.guardrail.trace)), 2000)}`;
     log?.info(`${id} guardrail action=${served.guardrail.action}${trace}`);
   }
 }

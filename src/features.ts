@@ -14,12 +14,13 @@ import { Continuations } from './requests/continuations';
 import { ModelDirectoryService } from './models/modelDirectoryService';
 import { LastPrompt } from './requests/lastPrompt';
 import { RequestNotes } from './requests/requestNotes';
+import { ResponseCacheService } from './requests/responseCache';
 import { StreamingMemory } from './requests/streamingKnowledge';
 import { SessionTierMemory } from './requests/tierMemory';
 import { warnAboutIgnoredWorkspaceSettings } from './requests/ignoredSettingsWarning';
 import { readNetworkSettings } from './requests/networkSettings';
 import type { Services } from './services';
-import { BudgetWarning } from './usage/budgetWarning';
+import { BudgetGuard } from './usage/budgetGuard';
 
 /** What activation creates itself: the settings, the usage store and meter, the log. */
 export type ActivationServices = Pick<Services, 'settings' | 'usage' | 'meter' | 'log'>;
@@ -42,8 +43,9 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   const lastPrompt = new LastPrompt();
   const models = new ModelDirectoryService({ settings: base.settings, apiKey, globalState: context.globalState, log: base.log, network: readNetworkSettings });
   const services: Services = {
-    ...base, clients, models, budget: new BudgetWarning(base.usage), active, continuations,
+    ...base, clients, models, budget: new BudgetGuard(base.usage, context.globalState), active, continuations,
     lastPrompt, streaming: new StreamingMemory(context.globalState), notes: new RequestNotes(base.log), tiers: new SessionTierMemory(),
+    responseCache: new ResponseCacheService(context.globalStorageUri, base.log),
   };
   // What discovery learns reaches the settings (the model behind an application profile ARN)
   // and the streaming decision; until then the catalog decides.

@@ -6,10 +6,11 @@ import type { ModelDirectoryService } from './models/modelDirectoryService';
 import type { Continuations } from './requests/continuations';
 import type { LastPrompt } from './requests/lastPrompt';
 import type { RequestNotes } from './requests/requestNotes';
+import type { ResponseCacheService } from './requests/responseCache';
 import type { StreamingMemory } from './requests/streamingKnowledge';
 import type { SessionTierMemory } from './requests/tierMemory';
 import type { Settings } from './settings';
-import type { BudgetWarning } from './usage/budgetWarning';
+import type { BudgetGuard } from './usage/budgetGuard';
 import type { StatusBarMeter } from './usage/statusBarMeter';
 import type { UsageStore } from './usage/usageStore';
 
@@ -18,7 +19,7 @@ export interface Services {
   readonly clients: ClientProvider;
   readonly usage: UsageStore;
   readonly meter: StatusBarMeter;
-  readonly budget: BudgetWarning;
+  readonly budget: BudgetGuard;
   readonly active: ActiveRequests;
   readonly continuations: Continuations;
   readonly log: vscode.LogOutputChannel;
@@ -28,4 +29,6 @@ export interface Services {
   readonly streaming: StreamingMemory;
   readonly notes: RequestNotes;
   readonly tiers: SessionTierMemory;
+  /** Answers to identical requests, on disk and shared by every window (`bedrockLlama.cacheTtlMinutes`). */
+  readonly responseCache: ResponseCacheService;
 }

@@ -7,7 +7,7 @@
 // Generating. Outcomes are shown in the turn itself, with the actions of the failure's kind.
 import * as vscode from 'vscode';
 import {
-  addEstimatedUsage, blockRound, failRound, findTurn, finishRound, newId, promptFor, startContinue, startRetry, stopRound,
+  addEstimatedUsage, blockRound, failRound, findTurn, isFinished, promptUserText, finishRound, newId, promptFor, startAskAgain, startContinue, startRetry, stopRound,
   type Conversation, type EditorTurnRequest, type ErrorAction, type Turn,
 } from '../core/chat/conversation';
 import { chatErrorActions } from '../core/chat/errorActions';
@@ -17,6 +17,7 @@ import { isEditorTurnRequest } from '../core/chat/validate';
 import { CATALOG } from '../core/catalog';
 import type { Attachment } from '../core/prompt';
 import { redact } from '../core/bedrock/redact';
+import { draftEstimate } from '../core/request/draftEstimate';
 import { blockedMessage } from '../core/request/guardrailMessage';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
 import { runRequestAction, settingsMessage } from '../requests/errorMessages';
@@ -37,6 +38,8 @@ interface Flight {
   controller: AbortController;
   /** Set while a model that does not stream works on the whole answer (shown with its elapsed time). */
   wholeAnswer?: { since: number; model: string };
+  /** "Ask again": past the response cache, to Bedrock. */
+  bypassCache?: boolean;
   done?: Promise<void>;
 }
 
@@ -137,12 +140,16 @@ export class ChatController implements vscode.Disposable {
         return;
       case 'send':
         return this.send(msg.requestId, msg.text, msg.images, from);
+      case 'draft':
+        return this.estimateDraft(msg.text, msg.images, from);
       case 'cancel':
         if (this.flight?.requestId === msg.requestId) this.flight.controller.abort(new StopRequest('user'));
         return;
       case 'continue':
       case 'retry':
-        return this.resume(this.history.active, msg.turnId, msg.requestId, msg.type, from);
+      case 'askAgain':
+        void this.resume(this.history.active, msg.turnId, msg.requestId, msg.type, from);
+        return;
       case 'newChat':
         return this.newChat();
       case 'openConversation':
@@ -188,6 +195,22 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
+  /** The cost estimate of the message being written, as it would be sent now (history, attachment, images). */
+  private estimateDraft(text: string, images: number, from: ChatWebview): void {
+    const snapshot = this.services.settings.current;
+    if (!snapshot.ok) return;
+    const conversation = this.history.active;
+    const message = text.trim() || (images ? 'What is in this image?' : '');
+    const turns = conversation.turns.filter(isFinished).map((t) => ({ user: promptUserText(t), assistant: t.answer }));
+    const attachment = this.pending ?? [...conversation.turns].reverse().find((t) => t.attachment)?.attachment;
+    const prompt = { task: { kind: 'chat' as const, message }, turns, attachment, images: images || undefined };
+    try {
+      from.post({ type: 'estimate', text: message ? draftEstimate(snapshot.config, prompt) : '' });
+    } catch (err) {
+      this.services.log.warn(`Chat: could not estimate the draft's cost: ${String(err)}`);
+    }
+  }
+
   private send(requestId: string, text: string, images: string[], from: ChatWebview): void {
     if (this.flight) return from.post({ type: 'notice', message: BUSY_NOTICE });
     const message = text.trim() || (images.length ? 'What is in this image?' : '');
@@ -209,16 +232,22 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private resume(conversation: Conversation, turnId: string, requestId: string, how: 'continue' | 'retry', from?: ChatWebview): void {
+  /** "Ask again" on a turn answered from the response cache (the webview's `askAgain`); resolves when the new answer ended. */
+  askAgain(turnId: string): Promise<void> {
+    return this.resume(this.history.active, turnId, `ext-${newId()}`, 'askAgain');
+  }
+
+  private async resume(conversation: Conversation, turnId: string, requestId: string, how: 'continue' | 'retry' | 'askAgain', from?: ChatWebview): Promise<void> {
     if (this.flight) return from?.post({ type: 'notice', message: BUSY_NOTICE });
     const turn = findTurn(conversation, turnId);
-    if (!turn || !(how === 'continue' ? startContinue(turn) : startRetry(turn))) return;
-    void this.begin(conversation, turn, requestId);
+    const start = { continue: startContinue, retry: startRetry, askAgain: startAskAgain }[how];
+    if (!turn || !start(turn)) return;
+    await this.begin(conversation, turn, requestId, how === 'askAgain');
   }
 
   /** Runs a round of `turn` (already set streaming) as the one request in flight. */
-  private begin(conversation: Conversation, turn: Turn, requestId: string): Promise<void> {
-    const flight: Flight = { requestId, turnId: turn.id, controller: new AbortController() };
+  private begin(conversation: Conversation, turn: Turn, requestId: string, bypassCache = false): Promise<void> {
+    const flight: Flight = { requestId, turnId: turn.id, controller: new AbortController(), bypassCache };
     this.flight = flight;
     this.postTurn(conversation, turn);
     this.broadcast({ type: 'busy', busy: { requestId, turnId: turn.id } });
@@ -251,6 +280,7 @@ export class ChatController implements vscode.Disposable {
     const outcome = await runModelRequest(this.services, {
       prompt: images.length ? { ...promptFor(conversation, turn), images: images.length } : promptFor(conversation, turn),
       images: images.length ? images : undefined,
+      bypassCache: flight.bypassCache,
     }, { kind: 'chat' }, flight.controller, {
       text: (delta) => {
         this.history.appendAnswer(conversation, turn, delta);
@@ -269,7 +299,7 @@ export class ChatController implements vscode.Disposable {
   private settle(turn: Turn, outcome: RequestOutcome): void {
     switch (outcome.kind) {
       case 'ok':
-        return finishRound(turn, { stopReason: outcome.stopReason, usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId });
+        return finishRound(turn, { stopReason: outcome.stopReason, usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId, cached: outcome.cached });
       case 'stopped':
         if (outcome.meter) addEstimatedUsage(turn, outcome.meter.usage, outcome.meter.costUsd, outcome.configModelId);
         return stopRound(turn);
@@ -282,6 +312,8 @@ export class ChatController implements vscode.Disposable {
         // Text that streamed before Bedrock said a guardrail intervened is not an answer either.
         turn.answer = turn.answer.slice(0, turn.roundStart);
         return blockRound(turn, { usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId, message: blockedMessage(outcome) });
+      case 'notSent':
+        return failRound(turn, { message: outcome.message, actions: outcome.reason === 'budget' ? ['openSettings'] : [] });
       case 'invalidSettings':
         return failRound(turn, { message: settingsMessage(outcome.errors), actions: ['openSettings'] });
       case 'promptTooLong':

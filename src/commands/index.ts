@@ -3,6 +3,7 @@
 import type { ChatController } from '../chat/chatController';
 import type { Services } from '../services';
 import { clearApiKey, setApiKey } from './apiKey';
+import { clearCache } from './clearCache';
 import { showConnection } from './connectionInfo';
 import type { CommandContext } from './context';
 import { askAboutSelection, explainSelection } from './explainAndAsk';
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   'bedrockLlama.clearApiKey': clearApiKey,
   'bedrockLlama.showConnection': showConnection,
   'bedrockLlama.showPrompt': showPrompt,
+  'bedrockLlama.clearCache': clearCache,
 };
 
 export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;

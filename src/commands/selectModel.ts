@@ -1,5 +1,5 @@
 // Select Model…: what this account can use, grouped by route (in region, geography and
-// global profiles, application profiles, legacy), each with context window, price,
+// global profiles, application profiles, custom and provisioned models, legacy), each with context window, price,
 // images, streaming and latency-optimized availability; then a custom id or ARN. Opens at
 // once with what is known (the built-in catalog until discovery has answered) and updates
 // in place when discovery finishes.

@@ -16,10 +16,13 @@ export function showUsage({ services }: CommandContext) {
         (t.estimatedRequests > 0 ? ` (≈ ${t.estimatedRequests} stopped or failed, estimated)` : ''),
     });
     const models = Object.entries(ledger.modelTotals()).sort((a, b) => b[1].costUsd - a[1].costUsd);
+    const session = ledger.sessionTotals();
+    const month = ledger.monthTotals(now);
     const items: vscode.QuickPickItem[] = [
-      row('$(pulse) This session', ledger.sessionTotals()),
+      row('$(pulse) This session', session),
       row('$(calendar) Today', ledger.dayTotals(now)),
-      row('$(calendar) This month', ledger.monthTotals(now)),
+      row('$(calendar) This month', month),
+      ...savings(session, month),
       { label: 'Per model (all time)', kind: vscode.QuickPickItemKind.Separator },
       ...models.map(([id, t]) => row(findModel(id.replace(/^(us|eu|apac|global)\./, ''))?.label ?? id, t)),
       { label: '', kind: vscode.QuickPickItemKind.Separator },
@@ -36,6 +39,17 @@ export function resetUsage({ services }: CommandContext) {
     services.budget.reset();
     vscode.window.setStatusBarMessage('Llama usage meter reset', 3000);
   };
+}
+
+/** Answers from the response cache: money saved, not spent (they are not in the rows above). */
+function savings(session: UsageTotals, month: UsageTotals): vscode.QuickPickItem[] {
+  if (session.cachedRequests === 0 && month.cachedRequests === 0) return [];
+  const answers = (n: number) => `${n} answer${n === 1 ? '' : 's'}`;
+  return [{
+    label: '$(database) Saved by the response cache',
+    description: `${formatUsd(month.savedUsd)} this month`,
+    detail: `${answers(month.cachedRequests)} from the cache this month, ${answers(session.cachedRequests)} this session (${formatUsd(session.savedUsd)}): not sent, not billed`,
+  }];
 }
 
 function cost(t: UsageTotals): string {

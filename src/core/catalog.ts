@@ -158,8 +158,9 @@ export interface ResolveOptions {
   /** The `bedrockLlama.modelFamily` setting, for ids that show no base model. */
   family?: ModelFamily;
   /**
-   * The base model id behind an application inference profile ARN, as discovery found it
-   * (GetInferenceProfile): how such a profile gets its model's template, window and price.
+   * The base model id behind an application inference profile, provisioned throughput or
+   * custom model ARN, as discovery found it (GetInferenceProfile, ListProvisionedModelThroughputs,
+   * ListCustomModels): how such an ARN gets its model's template, window and price.
    */
   underlying?: (arn: string) => string | undefined;
 }
@@ -202,10 +203,11 @@ function resolveArn(arn: string, opts: ResolveOptions): ResolvedModel {
     }
     case 'custom-model': {
       // custom-model/<base model id>/<suffix>; newer ARNs may carry only the suffix.
+      // Those take their base model from discovery (ListCustomModels' baseModelArn).
       const slash = resource.lastIndexOf('/');
-      const baseId = slash > 0 ? resource.slice(0, slash) : undefined;
+      const baseId = slash > 0 ? resource.slice(0, slash) : opts.underlying?.(arn);
       return baseId
-        ? fromShownBase({ ...base, kind: 'arn-custom', baseId }, family)
+        ? fromShownBase({ ...base, kind: 'arn-custom', baseId: splitGeography(baseId).rest }, family)
         : fromFamily({ ...base, kind: 'arn-custom' }, needFamily(arn, family));
     }
     // Imported models (Custom Model Import) are custom weights that show no base model.
@@ -217,8 +219,13 @@ function resolveArn(arn: string, opts: ResolveOptions): ResolvedModel {
         ? fromShownBase({ ...base, kind: 'arn-application-profile', baseId: splitGeography(underlying).rest }, family)
         : fromFamily({ ...base, kind: 'arn-application-profile' }, needFamily(arn, family));
     }
-    case 'provisioned-model':
-      return fromFamily({ ...base, kind: 'arn-provisioned' }, needFamily(arn, family));
+    // Provisioned throughput: its foundation model from discovery (ListProvisionedModelThroughputs).
+    case 'provisioned-model': {
+      const underlying = opts.underlying?.(arn);
+      return underlying
+        ? fromShownBase({ ...base, kind: 'arn-provisioned', baseId: splitGeography(underlying).rest }, family)
+        : fromFamily({ ...base, kind: 'arn-provisioned' }, needFamily(arn, family));
+    }
     default:
       throw new UnknownModelError(`${arn} is a Bedrock ${resourceType} ARN, not a model that can be invoked.`);
   }
@@ -272,8 +279,12 @@ function splitGeography(id: string): { geography?: Geography; rest: string } {
   return geography ? { geography, rest: id.slice(dot + 1) } : { rest: id };
 }
 
-/** Whether a request for this model in this region can ask for latency-optimized inference. */
+/**
+ * Whether a request for this model in this region can ask for latency-optimized inference
+ * (a base model's on-demand offer: not for provisioned throughput or custom models).
+ */
 export function offersLatencyOptimized(model: ResolvedModel, region: string | undefined): boolean {
+  if (model.kind === 'arn-provisioned' || model.kind === 'arn-custom') return false;
   return !!region && !!model.info?.latencyOptimizedRegions.includes(region);
 }
 

@@ -17,16 +17,22 @@ export interface PriceContext {
  * Price of a model in USD per 1M tokens. A user override keyed by the exact id they
  * typed wins, then one keyed by the base model id, then the price table for the region
  * and latency, then the catalog price.
+ *
+ * Provisioned throughput is billed per model unit-hour, not per token: its price is
+ * unknown unless the user set one for the provisioned model ARN itself (the base model's
+ * on-demand price, or an override for it, would be wrong).
  */
 export function priceFor(model: ResolvedModel | string, overrides: PriceOverrides = {}, context: PriceContext = {}): Price | undefined {
   const resolved = typeof model === 'string' ? tryResolve(model) : model;
   const requestedId = typeof model === 'string' ? model.trim() : model.requestedId;
-  const keys = [requestedId, resolved?.invokeId, resolved?.baseId, resolved?.info?.id];
+  const provisioned = resolved?.kind === 'arn-provisioned';
+  const keys = provisioned ? [requestedId, resolved.invokeId] : [requestedId, resolved?.invokeId, resolved?.baseId, resolved?.info?.id];
   for (const key of keys) {
     if (key === undefined || !Object.prototype.hasOwnProperty.call(overrides, key)) continue;
     const override = overrides[key];
     if (isPrice(override)) return { input: override.input, output: override.output };
   }
+  if (provisioned) return undefined;
   const listed = resolved?.info ? listPrice(resolved.info.id, context) : undefined;
   if (listed) return { input: listed.input, output: listed.output };
   const catalog = resolved?.info?.price;

@@ -18,6 +18,9 @@ export type LatencyMode = (typeof LATENCY_MODES)[number];
 export const SERVICE_TIERS = ['default', 'priority', 'flex'] as const;
 export type ServiceTier = (typeof SERVICE_TIERS)[number];
 
+export const BUDGET_ACTIONS = ['warn', 'confirm', 'block'] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+
 export interface LlamaConfig {
   modelId: string;
   /** `modelId` resolved with `modelFamily`. */
@@ -42,6 +45,12 @@ export interface LlamaConfig {
   /** undefined: no guardrail. */
   guardrailId: string | undefined;
   guardrailVersion: string;
+  /** 0: no response cache. */
+  cacheTtlMinutes: number;
+  dailyBudgetUsd: number;
+  monthlyBudgetUsd: number;
+  budgetAction: BudgetAction;
+  confirmAboveUsd: number;
 }
 
 export interface SettingError {
@@ -86,6 +95,8 @@ export interface SettingSchema {
 const MAX_PRICE_USD = 10_000;
 // Budget: beyond a million dollars a session budget means no budget.
 const MAX_BUDGET_USD = 1_000_000;
+// Cache: a month; an older answer is not what anyone means by "the same question".
+const MAX_CACHE_TTL_MINUTES = 43_200;
 // Idle timeout: Node fires a timer over 2^31-1 ms (24.8 days) at once, failing every request;
 // an hour without a byte from Bedrock is a dead connection anyway.
 const MAX_IDLE_TIMEOUT_SECONDS = 3600;
@@ -266,6 +277,59 @@ export const SETTINGS_SCHEMA = {
     markdownDescription: 'Version of the guardrail in `#bedrockLlama.guardrailId#`: a version number or `DRAFT`.',
     order: 17,
   },
+  'bedrockLlama.cacheTtlMinutes': {
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    maximum: MAX_CACHE_TTL_MINUTES,
+    description: 'Reuse the answer to an identical request (same model, prompt and parameters) for this many minutes, up to 43200 (30 days); a cached answer is marked and costs nothing. 0: no cache.',
+    markdownDescription: 'Reuse the answer to an identical request (same model, prompt, parameters, images and guardrail) for this many minutes, up to `43200` (30 days). A cached answer is marked "cached · $0" and costs nothing; **Ask again** goes to Bedrock. `0`: no cache. **Llama: Clear Response Cache** empties it.',
+    order: 18,
+  },
+  'bedrockLlama.dailyBudgetUsd': {
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    maximum: MAX_BUDGET_USD,
+    scope: 'machine',
+    description: 'Spending limit per day in USD over all windows, up to 1000000; what happens is set by bedrockLlama.budgetAction. 0: none.',
+    markdownDescription: 'Spending limit per day (your local time) in USD over all windows, up to `1000000`; what happens is set by `#bedrockLlama.budgetAction#`. `0`: none.',
+    order: 19,
+  },
+  'bedrockLlama.monthlyBudgetUsd': {
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    maximum: MAX_BUDGET_USD,
+    scope: 'machine',
+    description: 'Spending limit per calendar month in USD over all windows, up to 1000000; what happens is set by bedrockLlama.budgetAction. 0: none.',
+    markdownDescription: 'Spending limit per calendar month (your local time) in USD over all windows, up to `1000000`; what happens is set by `#bedrockLlama.budgetAction#`. `0`: none.',
+    order: 20,
+  },
+  'bedrockLlama.budgetAction': {
+    type: 'string',
+    default: 'warn',
+    enum: BUDGET_ACTIONS,
+    enumDescriptions: [
+      'Warn at 80 % and at 100 % of a budget, once each.',
+      'Ask before sending a request that would pass a budget, with its estimated cost and what is left.',
+      'Send nothing that would pass a budget, and say which budget and how to raise it.',
+    ],
+    scope: 'machine',
+    description: 'What happens when a request would pass the daily, monthly or session budget.',
+    markdownDescription: 'What happens when a request would pass `#bedrockLlama.dailyBudgetUsd#`, `#bedrockLlama.monthlyBudgetUsd#` or `#bedrockLlama.budgetUsd#`.',
+    order: 21,
+  },
+  'bedrockLlama.confirmAboveUsd': {
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    maximum: MAX_BUDGET_USD,
+    scope: 'machine',
+    description: 'Ask before sending a request whose estimated cost (the prompt plus max_gen_len of answer) is above this many USD. 0: never ask.',
+    markdownDescription: 'Ask before sending a request whose estimated cost is above this many USD: the prompt (estimated) at the input price plus `#bedrockLlama.maxGenLen#` tokens at the output price, an upper bound. `0`: never ask.',
+    order: 22,
+  },
 } as const satisfies Record<string, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;
@@ -349,6 +413,11 @@ export function validateSettings(raw: Record<string, unknown>, lookup: Pick<Reso
     serviceTier: oneOf('serviceTier', SERVICE_TIERS, 'default'),
     guardrailId: optionalStr('guardrailId', ''),
     guardrailVersion: guardrailVersion(str('guardrailVersion', 'DRAFT'), (message) => fail('guardrailVersion', message)),
+    cacheTtlMinutes: num('bedrockLlama.cacheTtlMinutes'),
+    dailyBudgetUsd: num('bedrockLlama.dailyBudgetUsd'),
+    monthlyBudgetUsd: num('bedrockLlama.monthlyBudgetUsd'),
+    budgetAction: oneOf('budgetAction', BUDGET_ACTIONS, 'warn'),
+    confirmAboveUsd: num('bedrockLlama.confirmAboveUsd'),
   };
   if (errors.length > 0) {
     const connectionValid = !errors.some((e) => /^bedrockLlama\.(region|profile|endpoint)\b/.test(e.key));

@@ -22,14 +22,20 @@ export interface UsageTotals {
   unknownCostRequests: number;
   /** Requests counted with local estimates (stopped or failed after Bedrock accepted them). */
   estimatedRequests: number;
+  /** Answers replayed from the response cache: not sent, not billed. */
+  cachedRequests: number;
+  /** What those cached answers cost when Bedrock first answered them, USD. */
+  savedUsd: number;
 }
 
-/** The persisted form (VS Code globalState). Keys: `YYYY-MM-DD`, `YYYY-MM` (local time), model id. */
+/** The persisted form (VS Code globalState). Keys: `YYYY-MM-DD`, `YYYY-MM` (local time), model id, task. */
 export interface UsageSnapshot {
   version: typeof USAGE_VERSION;
   days: Record<string, UsageTotals>;
   months: Record<string, UsageTotals>;
   models: Record<string, UsageTotals>;
+  /** By task: explain, summarize, ask, chat, batch (absent in snapshots from before tasks were kept). */
+  tasks: Record<string, UsageTotals>;
 }
 
 export interface UsageRecord {
@@ -39,6 +45,11 @@ export interface UsageRecord {
   costUsd?: number;
   /** The tokens are a local estimate, not Bedrock's count. */
   estimated?: boolean;
+  /** What the request was for (explain, summarize, ask, chat, batch). */
+  task?: string;
+  /** Replayed from the response cache: nothing was sent or billed; `savedUsd` is what it would have cost. */
+  cached?: boolean;
+  savedUsd?: number;
   at: Date;
 }
 
@@ -57,6 +68,7 @@ interface Buckets {
   days: Map<string, UsageTotals>;
   months: Map<string, UsageTotals>;
   models: Map<string, UsageTotals>;
+  tasks: Map<string, UsageTotals>;
 }
 
 export class UsageLedger {
@@ -66,6 +78,8 @@ export class UsageLedger {
   private history: Buckets;
   /** This window's increments not yet written. */
   private unsaved: Buckets = emptyBuckets();
+  /** The increments of a save being written (storage may not have them yet). */
+  private inFlight: Buckets | undefined;
 
   constructor(history?: UsageSnapshot) {
     this.history = history ? parseBuckets(history) : emptyBuckets();
@@ -91,6 +105,7 @@ export class UsageLedger {
       addAt(b.days, day, inc);
       addAt(b.months, month, inc);
       addAt(b.models, entry.modelId, inc);
+      if (entry.task) addAt(b.tasks, entry.task, inc);
     }
     trim(this.history);
   }
@@ -124,14 +139,25 @@ export class UsageLedger {
     return fromMap(this.history.models);
   }
 
+  /** All-time totals per task, across windows as of the last save. */
+  taskTotals(): Record<string, UsageTotals> {
+    return fromMap(this.history.tasks);
+  }
+
+  /** Every kept day (at most MAX_DAYS), oldest first, as `YYYY-MM-DD` → totals. */
+  dailyTotals(): Array<[string, UsageTotals]> {
+    return [...this.history.days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, t]) => [k, { ...t }]);
+  }
+
   hasUnsaved(): boolean {
-    return this.unsaved.models.size > 0;
+    return this.unsaved.models.size > 0 || this.unsaved.days.size > 0;
   }
 
   /** Adds this window's unsaved increments to `persisted` (the value just read from storage). */
   beginSave(persisted: unknown): PendingSave {
     const taken = this.unsaved;
     this.unsaved = emptyBuckets();
+    this.inFlight = taken;
     const merged = mergeBuckets(parseBuckets(persisted), taken);
     let settled = false;
     return {
@@ -139,15 +165,25 @@ export class UsageLedger {
       commit: () => {
         if (settled) return;
         settled = true;
+        this.inFlight = undefined;
         // Increments recorded while the write was in flight stay unsaved and visible.
         this.history = mergeBuckets(merged, this.unsaved);
       },
       abort: () => {
         if (settled) return;
         settled = true;
+        this.inFlight = undefined;
         this.unsaved = mergeBuckets(taken, this.unsaved);
       },
     };
+  }
+
+  /**
+   * This window's increments not yet in storage, in the persisted form (to add to what other
+   * windows saved): the unsaved ones and those of a save still being written.
+   */
+  unsavedJSON(): UsageSnapshot {
+    return toSnapshot(this.inFlight ? mergeBuckets(this.inFlight, this.unsaved) : this.unsaved);
   }
 
   /** History as last seen by this window (without the session), for persistence or display. */
@@ -169,14 +205,16 @@ export function monthKey(d: Date): string {
 }
 
 function zero(): UsageTotals {
-  return { inputTokens: 0, outputTokens: 0, costUsd: 0, requests: 0, unknownCostRequests: 0, estimatedRequests: 0 };
+  return { inputTokens: 0, outputTokens: 0, costUsd: 0, requests: 0, unknownCostRequests: 0, estimatedRequests: 0, cachedRequests: 0, savedUsd: 0 };
 }
 
 function count(n: unknown): number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;
 }
 
-function increment({ usage, costUsd, estimated }: UsageRecord): UsageTotals {
+function increment({ usage, costUsd, estimated, cached, savedUsd }: UsageRecord): UsageTotals {
+  // A cached answer was neither sent nor billed: it counts only as money saved.
+  if (cached) return { ...zero(), cachedRequests: 1, savedUsd: count(savedUsd) };
   const known = typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0;
   return {
     inputTokens: count(usage.inputTokens),
@@ -185,6 +223,8 @@ function increment({ usage, costUsd, estimated }: UsageRecord): UsageTotals {
     requests: 1,
     unknownCostRequests: known ? 0 : 1,
     estimatedRequests: estimated ? 1 : 0,
+    cachedRequests: 0,
+    savedUsd: 0,
   };
 }
 
@@ -195,6 +235,8 @@ function addTo(target: UsageTotals, inc: UsageTotals): void {
   target.requests += inc.requests;
   target.unknownCostRequests += inc.unknownCostRequests;
   target.estimatedRequests += inc.estimatedRequests;
+  target.cachedRequests += inc.cachedRequests;
+  target.savedUsd += inc.savedUsd;
 }
 
 function addAt(map: Map<string, UsageTotals>, key: string, inc: UsageTotals): void {
@@ -204,7 +246,7 @@ function addAt(map: Map<string, UsageTotals>, key: string, inc: UsageTotals): vo
 }
 
 function emptyBuckets(): Buckets {
-  return { days: new Map(), months: new Map(), models: new Map() };
+  return { days: new Map(), months: new Map(), models: new Map(), tasks: new Map() };
 }
 
 /** A fresh sum; neither input is changed or shared. */
@@ -214,6 +256,7 @@ function mergeBuckets(a: Buckets, b: Buckets): Buckets {
     for (const [k, t] of src.days) addAt(out.days, k, t);
     for (const [k, t] of src.months) addAt(out.months, k, t);
     for (const [k, t] of src.models) addAt(out.models, k, t);
+    for (const [k, t] of src.tasks) addAt(out.tasks, k, t);
   }
   return trim(out);
 }
@@ -236,7 +279,7 @@ function fromMap(map: Map<string, UsageTotals>): Record<string, UsageTotals> {
 }
 
 function toSnapshot(b: Buckets): UsageSnapshot {
-  return { version: USAGE_VERSION, days: fromMap(b.days), months: fromMap(b.months), models: fromMap(b.models) };
+  return { version: USAGE_VERSION, days: fromMap(b.days), months: fromMap(b.months), models: fromMap(b.models), tasks: fromMap(b.tasks) };
 }
 
 // Persisted data is untrusted (older or newer versions, hand edits): read what fits
@@ -247,6 +290,7 @@ function parseBuckets(json: unknown): Buckets {
   parseMap(json.days, out.days, /^\d{4}-\d{2}-\d{2}$/);
   parseMap(json.months, out.months, /^\d{4}-\d{2}$/);
   parseMap(json.models, out.models, /./);
+  parseMap(json.tasks, out.tasks, /^[a-z]+$/);
   return trim(out);
 }
 
@@ -261,6 +305,8 @@ function parseMap(src: unknown, into: Map<string, UsageTotals>, keyShape: RegExp
       requests: count(v.requests),
       unknownCostRequests: count(v.unknownCostRequests),
       estimatedRequests: count(v.estimatedRequests),
+      cachedRequests: count(v.cachedRequests),
+      savedUsd: count(v.savedUsd),
     });
   }
 }

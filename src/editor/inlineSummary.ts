@@ -1,9 +1,10 @@
 // One inline summary, from the first attempt to the last Retry or Continue: each attempt is
 // a fresh request (its own AbortController, writer and, except for Continue, formatter)
-// streaming into the same SummaryBlock, so Retry replaces the failed attempt's block and
-// Continue appends inside it. The summary presents its own outcomes: a notification with
-// the actions of the failure's kind, a note when its document closed or VS Code refused
-// its edits. The block is disposed once no attempt runs and none is offered.
+// streaming into the same SummaryBlock, so Retry replaces the failed attempt's block, Ask
+// Again replaces a summary from the response cache, and Continue appends inside it. The
+// summary presents its own outcomes: a notification with the actions of the failure's kind,
+// a note when its document closed or VS Code refused its edits, the cache's mark with Ask
+// Again. The block is disposed once no attempt runs and none is offered.
 import * as vscode from 'vscode';
 import { CommentStreamFormatter } from '../core/editing/commentStream';
 import type { CommentStyle } from '../core/editing/commentSyntax';
@@ -24,7 +25,7 @@ export interface SummaryFormat {
   eol: string;
 }
 
-type AttemptKind = 'first' | 'retry' | 'continue';
+type AttemptKind = 'first' | 'retry' | 'continue' | 'askAgain';
 
 export class InlineSummary {
   private formatter: CommentStreamFormatter;
@@ -75,7 +76,7 @@ export class InlineSummary {
     let editFailure: unknown;
     const writer = block.writer({
       opening: kind === 'continue' ? undefined : formatter.opening(),
-      replace: kind === 'retry',
+      replace: kind === 'retry' || kind === 'askAgain',
       // Stop at once: Bedrock would bill text that can no longer be written.
       onFailed: (err) => {
         editFailure ??= err;
@@ -96,6 +97,7 @@ export class InlineSummary {
           let retryNote = '';
           return runModelRequest(services, {
             prompt: { task: { kind: 'summarize' }, attachment: this.attachment, continueFrom: kind === 'continue' ? this.answer : undefined },
+            bypassCache: kind === 'askAgain',
           }, { kind: 'editor', document: block.document.uri }, controller, {
             text: (delta) => {
               if (retrying) progress.report({ message: '' });
@@ -155,10 +157,23 @@ export class InlineSummary {
             dispose: () => { this.offers--; this.release(); },
           }, outcome.meter.usage.outputTokens);
         }
+        if (outcome.cached) {
+          // Said, with Ask Again, since the summary was not asked of the model just now.
+          const askAgain = this.offerRerun('askAgain');
+          void vscode.window.showInformationMessage('Llama: summary from the response cache · $0', 'Ask Again').then((pick) => { if (pick) askAgain(); });
+        }
         return;
       case 'blocked':
         log.warn(`Summary: ${blockedMessage(outcome)}`);
         void vscode.window.showWarningMessage(`Llama: ${blockedMessage(outcome)}`);
+        return;
+      case 'notSent':
+        // Declined by the user: nothing to say. Blocked by a budget: say which, and how to change it.
+        if (outcome.reason === 'budget') {
+          void vscode.window.showWarningMessage(`Llama: ${outcome.message}`, 'Open Settings').then((pick) => {
+            if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'bedrockLlama budget');
+          });
+        }
         return;
       case 'invalidSettings':
         return notifySettingsErrors(outcome.errors, log);
@@ -176,25 +191,36 @@ export class InlineSummary {
       case 'failed': {
         // Retry is offered while the block can still be written, and only where the table offers it.
         if (this.block.isClosed || !actionsForFailure(outcome.failure).includes('retry')) return notifyFailure(outcome.failure, log, {});
-        this.offers++;
-        let taken = false;
-        const retry = () => {
-          if (taken) return;
-          taken = true;
-          this.offers--;
-          services.continuations.withdrawRetry(retry);
-          this.attempt('retry').catch((err: unknown) => services.log.error(`Summary: Retry failed unexpectedly: ${String(err)}`));
-        };
+        const retry = this.offerRerun('retry');
         notifyFailure(outcome.failure, log, { retry }, kind === 'continue' ? 'The summary could not be continued. ' : '');
-        services.continuations.offerRetry(retry, () => {
-          if (taken) return;
-          taken = true;
-          this.offers--;
-          this.release();
-        });
         return;
       }
     }
+  }
+
+  /**
+   * Offers the summary again, replacing what the block holds: Retry after a failure, Ask Again
+   * (past the response cache) after a cached answer. The offer goes in the Retry slot of
+   * Continuations, so a newer offer drops it; the returned function is the notification's button.
+   */
+  private offerRerun(kind: 'retry' | 'askAgain'): () => void {
+    const services = this.services;
+    this.offers++;
+    let taken = false;
+    const run = () => {
+      if (taken) return;
+      taken = true;
+      this.offers--;
+      services.continuations.withdrawRetry(run);
+      this.attempt(kind).catch((err: unknown) => services.log.error(`Summary: ${kind === 'retry' ? 'Retry' : 'Ask Again'} failed unexpectedly: ${String(err)}`));
+    };
+    services.continuations.offerRetry(run, () => {
+      if (taken) return;
+      taken = true;
+      this.offers--;
+      this.release();
+    });
+    return run;
   }
 
   /** Frees the block once nothing can write to it any more. */

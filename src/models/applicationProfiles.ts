@@ -1,6 +1,8 @@
-// Application inference profile ARNs and the model behind each, as discovery last found them,
-// kept in globalState. Small and free of the SDK: activation reads it so that the settings
-// resolve such an ARN (template, window, price) before discovery has run in this session.
+// Application inference profile, provisioned throughput and custom model ARNs and the model
+// behind each, as discovery last found them, kept in globalState (the key keeps its first
+// name so what earlier versions stored still counts). Small and free of the SDK: activation
+// reads it so that the settings resolve such an ARN (template, window, price) before
+// discovery has run in this session.
 import type { CacheStorage } from '../core/discovery/discoveryCache';
 
 export const APPLICATION_PROFILES_KEY = 'bedrockLlama.applicationProfiles';

@@ -8,7 +8,7 @@ import type { BedrockClientOptions } from '../core/bedrock/client';
 import type { ProxySettings } from '../core/proxyConfig';
 import { ControlPlaneClient } from '../core/discovery/controlPlaneClient';
 import { DiscoveryCache, type CacheStorage } from '../core/discovery/discoveryCache';
-import { discoverySummary, fallbackNote, streamingLookup, underlyingLookup } from '../core/discovery/modelDirectory';
+import { discoverySummary, fallbackNote, streamingLookup, underlyingEntries, underlyingLookup } from '../core/discovery/modelDirectory';
 import type { Discovery, DiscoveryFailure, DiscoveryResult } from '../core/discovery/types';
 import type { ApiKeyStore } from '../requests/apiKeyStore';
 import { APPLICATION_PROFILES_KEY, readApplicationProfiles } from './applicationProfiles';
@@ -131,7 +131,10 @@ export class ModelDirectoryService implements vscode.Disposable {
     while (this.running) await this.running.catch(() => undefined);
   }
 
-  /** The base model id (or profile id) behind an application inference profile ARN: discovered now, or remembered from before. */
+  /**
+   * The base model id (or profile id) behind an application inference profile, provisioned
+   * throughput or custom model ARN: discovered now, or remembered from before.
+   */
   readonly underlying = (arn: string): string | undefined => this.lookupUnderlying(arn) ?? readApplicationProfiles(this.inputs.globalState)[arn];
 
   /** Whether Bedrock streams this base model: discovery's answer, else the catalog's. */
@@ -196,16 +199,15 @@ export class ModelDirectoryService implements vscode.Disposable {
   }
 
   /**
-   * Application profile ARNs and the model behind each, kept across sessions (an ARN names one
-   * profile in one account for good): the settings resolve such an ARN at the next start, before
-   * discovery has run again.
+   * Application profile, provisioned throughput and custom model ARNs and the model behind
+   * each, kept across sessions (an ARN names one resource in one account for good): the
+   * settings resolve such an ARN at the next start, before discovery has run again.
    */
   private remember(discovery: Discovery): void {
-    const known = { ...readApplicationProfiles(this.inputs.globalState) };
-    const lookup = underlyingLookup(discovery);
-    for (const p of discovery.profiles) {
-      const underlying = p.type === 'APPLICATION' ? lookup(p.id) : undefined;
-      if (underlying) known[p.id] = underlying;
+    const known: Record<string, string> = { ...readApplicationProfiles(this.inputs.globalState) };
+    for (const [arn, underlying] of underlyingEntries(discovery)) {
+      delete known[arn]; // re-added last: the newest survive the cap
+      known[arn] = underlying;
     }
     const entries = Object.entries(known).slice(-MAX_REMEMBERED_PROFILES);
     void Promise.resolve(this.inputs.globalState.update(APPLICATION_PROFILES_KEY, Object.fromEntries(entries))).catch(() => undefined);

@@ -36,12 +36,17 @@ export async function runModelRequest(
       streaming: services.streaming,
       tiers: services.tiers,
       recordPrompt: (record) => services.lastPrompt.set(record),
+      cache: services.responseCache.forRequest(services.settings.current),
+      preflight: (estimate) => {
+        const current = services.settings.current;
+        return current.ok ? services.budget.preflight(estimate, current.config) : Promise.resolve({ send: true });
+      },
     }, {
       ...events,
       wholeAnswer: events.wholeAnswer ?? ((modelId) => showWholeAnswerWait(modelId, controller, ended.signal)),
       note: (note) => { services.notes.tell(note); events.note?.(note); },
     }, controller.signal);
-    meter(services, outcome);
+    meter(services, outcome, spec.prompt.task.kind);
     return outcome;
   } finally {
     ended.abort();
@@ -95,18 +100,24 @@ function showWholeAnswerWait(modelId: string, controller: AbortController, ended
   );
 }
 
-function meter(services: Services, outcome: RequestOutcome): void {
+/** @param task what the request was for: the ledger keeps totals by task. */
+function meter(services: Services, outcome: RequestOutcome, task: string): void {
   if (outcome.kind !== 'ok' && outcome.kind !== 'stopped' && outcome.kind !== 'failed' && outcome.kind !== 'blocked') return;
   const m = outcome.meter;
   if (!m) return;
-  services.usage.record({ modelId: outcome.configModelId, usage: m.usage, costUsd: m.costUsd, estimated: m.estimated, at: new Date() });
+  // A cached answer was not sent: it counts as money saved, never as spend.
+  const cached = outcome.kind === 'ok' && outcome.cached === true;
+  services.usage.record(cached
+    ? { modelId: outcome.configModelId, usage: m.usage, costUsd: 0, cached: true, savedUsd: m.savedUsd ?? 0, task, at: new Date() }
+    : { modelId: outcome.configModelId, usage: m.usage, costUsd: m.costUsd, estimated: m.estimated, task, at: new Date() });
   services.meter.setLastRequest({
     modelId: outcome.modelId,
     usage: m.usage,
     costUsd: m.costUsd,
     estimated: m.estimated,
     latency: outcome.kind === 'ok' ? outcome.latency : {},
+    cached,
   });
   const settings = services.settings.current;
-  if (settings.ok) services.budget.check(settings.config.budgetUsd);
+  if (settings.ok) services.budget.check(settings.config);
 }

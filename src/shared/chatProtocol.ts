@@ -58,15 +58,21 @@ export type ToWebview =
   | { type: 'model'; model: ModelState }
   | { type: 'pending'; attachment?: Attachment }
   | { type: 'notice'; message: string }
+  /** The cost estimate of the message being written (answers `draft`). */
+  | { type: 'estimate'; text: string }
   | { type: 'focusInput' };
 
 export type FromWebview =
   | { type: 'ready' }
   /** `images`: base64 without a `data:` prefix. */
   | { type: 'send'; requestId: string; text: string; images: string[] }
+  /** The message being written, for its cost estimate (`images`: how many are attached). */
+  | { type: 'draft'; text: string; images: number }
   | { type: 'cancel'; requestId: string }
   | { type: 'continue'; requestId: string; turnId: string }
   | { type: 'retry'; requestId: string; turnId: string }
+  /** A cached answer's "Ask again": the round again, past the response cache. */
+  | { type: 'askAgain'; requestId: string; turnId: string }
   | { type: 'newChat' }
   | { type: 'openConversation'; id: string }
   /** Without `title` the extension asks for one. */
@@ -120,15 +126,18 @@ const TO_WEBVIEW: Schemas<ToWebview> = {
   model: { model: modelState },
   pending: { attachment: optional(isAttachment) },
   notice: { message: maxLength(10_000) },
+  estimate: { text: maxLength(500) },
   focusInput: {},
 };
 
 const FROM_WEBVIEW: Schemas<FromWebview> = {
   ready: {},
   send: { requestId, text, images: arrayOf(base64Image, MAX_IMAGES) },
+  draft: { text, images: isCount },
   cancel: { requestId },
   continue: { requestId, turnId: id },
   retry: { requestId, turnId: id },
+  askAgain: { requestId, turnId: id },
   newChat: {},
   openConversation: { id },
   renameConversation: { id, title: optional(maxLength(LIMITS.title)) },

@@ -12,6 +12,8 @@ export interface LastRequest {
   /** Counted locally: the request was stopped or failed after Bedrock accepted it. */
   estimated?: boolean;
   latency: LatencyFigures;
+  /** Answered from the response cache: nothing was sent or billed. */
+  cached?: boolean;
 }
 
 export class StatusBarMeter implements vscode.Disposable {
@@ -71,7 +73,11 @@ export class StatusBarMeter implements vscode.Disposable {
     md.appendMarkdown(`Input ${formatCount(s.inputTokens)} tok · Output ${formatCount(s.outputTokens)} tok · ${formatUsd(s.costUsd)}`);
     if (s.unknownCostRequests > 0) md.appendMarkdown(` (+${s.unknownCostRequests} request(s) without a price)`);
     if (s.estimatedRequests > 0) md.appendMarkdown(`\n\n≈ includes ${s.estimatedRequests} stopped or failed request(s) counted with local estimates`);
-    if (this.last) {
+    if (s.savedUsd > 0) md.appendMarkdown(`\n\n$(database) Saved ${formatUsd(s.savedUsd)} with ${s.cachedRequests} answer(s) from the response cache`);
+    if (this.last?.cached) {
+      md.appendMarkdown(`\n\n**Last request** — \`${this.last.modelId}\` · cached · $0\n\n`);
+      md.appendMarkdown(`Answered from the response cache: nothing was sent or billed`);
+    } else if (this.last) {
       const l = this.last;
       const ms = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v)} ms`);
       const approx = l.estimated ? '≈' : '';

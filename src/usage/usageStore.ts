@@ -1,7 +1,7 @@
 // Persists the usage ledger in globalState so totals survive reloads, and adds this
 // window's increments to whatever other windows saved (see UsageLedger.beginSave).
 import * as vscode from 'vscode';
-import { UsageLedger, type UsageRecord } from '../core/usage';
+import { UsageLedger, type UsageRecord, type UsageTotals } from '../core/usage';
 
 const STORAGE_KEY = 'bedrockLlama.usage';
 const SAVE_DELAY_MS = 500;
@@ -21,6 +21,20 @@ export class UsageStore implements vscode.Disposable {
     this.ledger.record(entry);
     this.changed.fire();
     this.saveTimer ??= setTimeout(() => { this.saveTimer = undefined; void this.save(); }, SAVE_DELAY_MS);
+  }
+
+  /**
+   * Today's and this month's totals over every window: what the others saved (read now from the
+   * shared storage) plus this window's increments not yet saved. Budgets are checked against these.
+   */
+  sharedTotals(at: Date): { day: UsageTotals; month: UsageTotals } {
+    const all = UsageLedger.fromJSON(UsageLedger.merge(this.state.get(STORAGE_KEY), this.ledger.unsavedJSON()));
+    return { day: all.dayTotals(at), month: all.monthTotals(at) };
+  }
+
+  /** The shared storage, for a second store over it as another window has (tests). */
+  get memento(): vscode.Memento {
+    return this.state;
   }
 
   resetSession(): void {

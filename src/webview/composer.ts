@@ -31,6 +31,13 @@ export class Composer {
   private readonly stopButton = iconButton('debug-stop', 'Stop', { hidden: true });
   private readonly imageButton = iconButton('file-media', 'Attach Image');
   private readonly fileInput = h('input', { type: 'file', accept: IMAGE_TYPES.join(','), hidden: true, tabindex: '-1', 'aria-hidden': 'true' });
+  /** What the message would cost, asked of the extension as the user types (it knows the history and prices). */
+  private readonly estimate = h('div', {
+    class: 'composer-estimate',
+    title: 'Estimated before sending: the prompt at the input price plus the longest allowed answer at the output price',
+    hidden: true,
+  });
+  private estimateTimer: ReturnType<typeof setTimeout> | undefined;
   private images: PendingImage[] = [];
   private pending: Attachment | undefined;
   private busy: Busy | undefined;
@@ -62,7 +69,7 @@ export class Composer {
       { class: 'composer' },
       this.chips,
       this.input,
-      h('div', { class: 'composer-actions' }, attachSelection, attachFile, this.imageButton, h('span', { class: 'spacer' }), this.stopButton, this.sendButton),
+      h('div', { class: 'composer-actions' }, attachSelection, attachFile, this.imageButton, this.estimate, h('span', { class: 'spacer' }), this.stopButton, this.sendButton),
       this.fileInput,
     );
     this.update();
@@ -90,6 +97,12 @@ export class Composer {
   setPending(attachment: Attachment | undefined): void {
     this.pending = attachment;
     this.update();
+  }
+
+  /** The extension's answer to the latest draft: e.g. `≈ 3.2k tokens in · ≤ $0.0041`; empty hides it. */
+  setEstimate(text: string): void {
+    this.estimate.textContent = text;
+    this.estimate.hidden = text === '';
   }
 
   /** Stops the request in flight (also bound to Escape anywhere in the chat). */
@@ -164,6 +177,13 @@ export class Composer {
     });
     this.chips.replaceChildren(...chips);
     this.chips.hidden = chips.length === 0;
+    this.requestEstimate();
+  }
+
+  /** Asks for the draft's estimate once typing pauses (everything that changes it calls update()). */
+  private requestEstimate(): void {
+    clearTimeout(this.estimateTimer);
+    this.estimateTimer = setTimeout(() => post({ type: 'draft', text: this.input.value.slice(0, MAX_TEXT), images: this.images.length }), 250);
   }
 }
 

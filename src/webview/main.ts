@@ -64,6 +64,9 @@ function receive(msg: ToWebview): void {
     case 'notice':
       notices.show(msg.message);
       return;
+    case 'estimate':
+      composer.setEstimate(msg.text);
+      return;
     case 'focusInput':
       composer.focus();
       return;

@@ -113,7 +113,8 @@ export class Transcript {
     const turnId = target.closest<HTMLElement>('.turn')?.dataset.turnId;
     const turnButton = target.closest<HTMLButtonElement>('button[data-turn-action]');
     if (turnButton && turnId && !turnButton.disabled) {
-      const action = turnButton.dataset.turnAction === 'continue' ? 'continue' : 'retry';
+      const named = turnButton.dataset.turnAction;
+      const action = named === 'continue' || named === 'askAgain' ? named : 'retry';
       post({ type: action, requestId: crypto.randomUUID(), turnId });
       return;
     }

@@ -1,7 +1,8 @@
 // One exchange in the transcript: the user's message (with the attached code as a
-// collapsible chip), the answer, and its status line: tokens and cost, Continue after a
-// length stop, the error with what to do and Retry.
-import { attachmentLabel, type ErrorAction, type Turn } from '../core/chat/conversation';
+// collapsible chip), the answer, and its status line: tokens and cost ("cached · $0" and
+// Ask again for an answer from the response cache), Continue after a length stop, the error
+// with what to do and Retry.
+import { attachmentLabel, canAskAgain, type ErrorAction, type Turn } from '../core/chat/conversation';
 import { formatTokens, formatUsd } from '../core/pricing';
 import { wholeAnswerLabel } from '../core/request/wholeAnswer';
 import type { Busy } from '../shared/chatProtocol';
@@ -83,6 +84,9 @@ export class TurnView {
     if (t.usage) parts.push(usage(t));
     if (t.status === 'cut') parts.push(textButton('Continue', { 'data-turn-action': 'continue', disabled: busy }, 'debug-continue'));
     if (t.status === 'stopped') parts.push(textButton('Retry', { 'data-turn-action': 'retry', disabled: busy }, 'refresh'));
+    if (canAskAgain(t)) {
+      parts.push(textButton('Ask again', { 'data-turn-action': 'askAgain', disabled: busy, title: 'Send this request to Bedrock again instead of using the cached answer' }, 'sync'));
+    }
     this.status.replaceChildren(...parts);
     this.assistant.querySelector('.turn-error')?.remove();
     if (t.status === 'error' && t.error) this.status.before(errorBox(t.error.message, t.error.actions, busy));
@@ -107,9 +111,12 @@ function usage(t: Turn): HTMLElement {
   const u = t.usage ?? { inputTokens: 0, outputTokens: 0 };
   // ≈: a stopped or failed round was counted with local estimates, not Bedrock's counts.
   const a = t.estimated ? '≈' : '';
-  const text = `${a}${formatTokens(u.inputTokens)} in · ${a}${formatTokens(u.outputTokens)} out · ${a}${formatUsd(t.costUsd)}`;
+  // A cached answer was neither sent nor billed: its cost is $0, whatever Bedrock charged the first time.
+  const cost = !t.cached ? `${a}${formatUsd(t.costUsd)}` : t.costUsd ? `cached · ${a}${formatUsd(t.costUsd)}` : 'cached · $0';
+  const text = `${a}${formatTokens(u.inputTokens)} in · ${a}${formatTokens(u.outputTokens)} out · ${cost}`;
   const detail = `${a}${u.inputTokens} input and ${a}${u.outputTokens} output tokens, ${t.costUsd === undefined ? 'cost unknown (no price for this model)' : `${a}$${t.costUsd.toFixed(6)}`}${t.modelId ? `, ${t.modelId}` : ''}` +
-    (t.estimated ? ' (includes a stopped or failed request, estimated)' : '');
+    (t.estimated ? ' (includes a stopped or failed request, estimated)' : '') +
+    (t.cached ? ' — answered from the response cache, nothing was sent or billed' : '');
   return h('span', { class: 'usage', title: detail, 'aria-label': detail }, text);
 }
 

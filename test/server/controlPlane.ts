@@ -6,6 +6,8 @@
 //   GET /inference-profiles?type=SYSTEM_DEFINED|APPLICATION&maxResults=&nextToken=                ListInferenceProfiles
 //   GET /inference-profiles/{inferenceProfileIdentifier}   (id or percent-encoded ARN)            GetInferenceProfile
 //   GET /foundation-model-availability/{modelId}                                                  GetFoundationModelAvailability
+//   GET /custom-models?baseModelArnEquals=&foundationModelArnEquals=&nameContains=&modelStatus=&maxResults=&nextToken=   ListCustomModels
+//   GET /provisioned-model-throughputs?statusEquals=&modelArnEquals=&nameContains=&maxResults=&nextToken=              ListProvisionedModelThroughputs
 // The server checks the signature (`bedrock` signing name) or API key first, as for the runtime.
 // Its data is plain JSON in `server.controlPlane.data`; `reset()` restores the defaults.
 
@@ -14,7 +16,9 @@ export type ControlPlaneOperation =
   | 'GetFoundationModel'
   | 'ListInferenceProfiles'
   | 'GetInferenceProfile'
-  | 'GetFoundationModelAvailability';
+  | 'GetFoundationModelAvailability'
+  | 'ListCustomModels'
+  | 'ListProvisionedModelThroughputs';
 
 /** FoundationModelSummary as the service sends it. */
 export interface FoundationModelJson {
@@ -43,6 +47,35 @@ export interface InferenceProfileJson {
   type: 'SYSTEM_DEFINED' | 'APPLICATION';
 }
 
+/** CustomModelSummary as the service sends it. */
+export interface CustomModelJson {
+  modelArn: string;
+  modelName: string;
+  creationTime: string;
+  baseModelArn: string;
+  baseModelName: string;
+  customizationType?: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING' | 'DISTILLATION' | 'IMPORTED';
+  ownerAccountId?: string;
+  modelStatus?: 'Active' | 'Creating' | 'Failed';
+}
+
+/** ProvisionedModelSummary as the service sends it. */
+export interface ProvisionedThroughputJson {
+  provisionedModelName: string;
+  provisionedModelArn: string;
+  /** The model it serves: a foundation model ARN or a custom model ARN. */
+  modelArn: string;
+  desiredModelArn: string;
+  foundationModelArn: string;
+  modelUnits: number;
+  desiredModelUnits: number;
+  status: 'Creating' | 'InService' | 'Updating' | 'Failed';
+  commitmentDuration?: 'OneMonth' | 'SixMonths';
+  commitmentExpirationTime?: string;
+  creationTime: string;
+  lastModifiedTime: string;
+}
+
 /** GetFoundationModelAvailability's response fields, each overridable per model. */
 export interface AvailabilityJson {
   agreementAvailability: { status: 'AVAILABLE' | 'PENDING' | 'NOT_AVAILABLE' | 'ERROR'; errorMessage?: string };
@@ -56,11 +89,15 @@ export interface ControlPlaneData {
   accountId: string;
   foundationModels: FoundationModelJson[];
   profiles: InferenceProfileJson[];
+  /** ListCustomModels: the account's custom models (any provider: discovery keeps the Llama ones). */
+  customModels: CustomModelJson[];
+  /** ListProvisionedModelThroughputs: the account's provisioned throughputs (any provider). */
+  provisionedThroughputs: ProvisionedThroughputJson[];
   /** AccessDeniedException for every control-plane call (true) or for the listed operations. */
   denied: boolean | ControlPlaneOperation[];
   /** Per model id; models not named are available. */
   availability: Record<string, Partial<AvailabilityJson>>;
-  /** Largest ListInferenceProfiles page the server returns (a smaller maxResults wins), so pagination is exercised. */
+  /** Largest page of ListInferenceProfiles, ListCustomModels and ListProvisionedModelThroughputs (a smaller maxResults wins), so pagination is exercised. */
   pageSize: number;
 }
 
@@ -73,6 +110,19 @@ export const TEST_ACCOUNT_ID = '123456789012';
 /** The application inference profile of the default data: a user-named profile for Llama 3.3 70B. */
 export const TEST_APPLICATION_PROFILE_NAME = 'team-chat-llama33';
 export const TEST_APPLICATION_PROFILE_ARN = `arn:aws:bedrock:us-west-2:${TEST_ACCOUNT_ID}:application-inference-profile/a1b2c3d4e5f6`;
+
+/**
+ * The default data's custom model: a Llama 3.1 8B fine-tune whose ARN (the newer, short form)
+ * shows no base model, so its template, window and price come through discovery.
+ */
+export const TEST_CUSTOM_MODEL_NAME = 'support-bot-llama31-8b';
+export const TEST_CUSTOM_MODEL_ARN = `arn:aws:bedrock:us-west-2:${TEST_ACCOUNT_ID}:custom-model/k7m2p9q4r1s8`;
+/** The default data's InService provisioned throughput of Llama 3.1 70B (128K variant), 2 model units, no commitment. */
+export const TEST_PROVISIONED_NAME = 'llama31-70b-prod';
+export const TEST_PROVISIONED_ARN = `arn:aws:bedrock:us-west-2:${TEST_ACCOUNT_ID}:provisioned-model/pt70b0000001`;
+/** The default data's provisioned throughput still Creating: 1 model unit, one month, for the custom model. */
+export const TEST_PROVISIONED_CREATING_NAME = 'support-bot-pt';
+export const TEST_PROVISIONED_CREATING_ARN = `arn:aws:bedrock:us-west-2:${TEST_ACCOUNT_ID}:provisioned-model/ptbot0000002`;
 
 const US_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2'];
 
@@ -166,7 +216,59 @@ export function defaultControlPlaneData(region = 'us-west-2', accountId = TEST_A
       type: 'APPLICATION',
     },
   ];
-  return { region, accountId, foundationModels: models, profiles, denied: false, availability: {}, pageSize: 4 };
+  const arn = (value: string) => value.replace('us-west-2', region).replace(TEST_ACCOUNT_ID, accountId);
+  const foundation = (modelId: string) => `arn:aws:bedrock:${region}::foundation-model/${modelId}`;
+  const customModels: CustomModelJson[] = [
+    {
+      modelArn: arn(TEST_CUSTOM_MODEL_ARN),
+      modelName: TEST_CUSTOM_MODEL_NAME,
+      creationTime: '2025-04-02T09:30:00Z',
+      baseModelArn: foundation('meta.llama3-1-8b-instruct-v1:0:128k'),
+      baseModelName: 'Llama 3.1 8B Instruct',
+      customizationType: 'FINE_TUNING',
+      ownerAccountId: accountId,
+      modelStatus: 'Active',
+    },
+    {
+      modelArn: `arn:aws:bedrock:${region}:${accountId}:custom-model/amazon.titan-text-express-v1:0:8k/t1t4n0000001`,
+      modelName: 'titan-summaries',
+      creationTime: '2025-02-10T16:00:00Z',
+      baseModelArn: foundation('amazon.titan-text-express-v1:0:8k'),
+      baseModelName: 'Titan Text G1 - Express',
+      customizationType: 'FINE_TUNING',
+      ownerAccountId: accountId,
+      modelStatus: 'Active',
+    },
+  ];
+  const provisionedThroughputs: ProvisionedThroughputJson[] = [
+    {
+      provisionedModelName: TEST_PROVISIONED_NAME,
+      provisionedModelArn: arn(TEST_PROVISIONED_ARN),
+      modelArn: foundation('meta.llama3-1-70b-instruct-v1:0:128k'),
+      desiredModelArn: foundation('meta.llama3-1-70b-instruct-v1:0:128k'),
+      foundationModelArn: foundation('meta.llama3-1-70b-instruct-v1:0:128k'),
+      modelUnits: 2,
+      desiredModelUnits: 2,
+      status: 'InService',
+      creationTime: '2025-03-15T08:00:00Z',
+      lastModifiedTime: '2025-03-15T08:20:00Z',
+    },
+    {
+      provisionedModelName: TEST_PROVISIONED_CREATING_NAME,
+      provisionedModelArn: arn(TEST_PROVISIONED_CREATING_ARN),
+      modelArn: arn(TEST_CUSTOM_MODEL_ARN),
+      desiredModelArn: arn(TEST_CUSTOM_MODEL_ARN),
+      foundationModelArn: foundation('meta.llama3-1-8b-instruct-v1:0:128k'),
+      modelUnits: 1,
+      desiredModelUnits: 1,
+      status: 'Creating',
+      commitmentDuration: 'OneMonth',
+      commitmentExpirationTime: '2025-05-02T10:00:00Z',
+      creationTime: '2025-04-02T10:00:00Z',
+      lastModifiedTime: '2025-04-02T10:00:00Z',
+    },
+  ];
+  return { region, accountId, foundationModels: models, profiles, customModels, provisionedThroughputs, denied: false, availability: {}, pageSize: 4 };
 }
 
 /** The operation a request is for, or undefined when it is not a control-plane call. */
@@ -177,6 +279,8 @@ export function controlPlaneOperation(method: string, path: string): ControlPlan
   if (path === '/inference-profiles') return 'ListInferenceProfiles';
   if (/^\/inference-profiles\/[^/]+$/.test(path)) return 'GetInferenceProfile';
   if (/^\/foundation-model-availability\/[^/]+$/.test(path)) return 'GetFoundationModelAvailability';
+  if (path === '/custom-models') return 'ListCustomModels';
+  if (path === '/provisioned-model-throughputs') return 'ListProvisionedModelThroughputs';
   return undefined;
 }
 
@@ -235,14 +339,31 @@ export class ControlPlane {
         };
         return { operation, body: { modelId: last, ...available, ...d.availability[last] } };
       }
+      case 'ListCustomModels': {
+        const models = d.customModels.filter((m) =>
+          (!q.get('baseModelArnEquals') || m.baseModelArn === q.get('baseModelArnEquals')) &&
+          (!q.get('foundationModelArnEquals') || m.baseModelArn === q.get('foundationModelArnEquals')) &&
+          (!q.get('nameContains') || m.modelName.includes(q.get('nameContains') ?? '')) &&
+          (!q.get('modelStatus') || (m.modelStatus ?? 'Active') === q.get('modelStatus')));
+        return this.page(operation, q, models, 'modelSummaries');
+      }
+      case 'ListProvisionedModelThroughputs': {
+        const throughputs = d.provisionedThroughputs.filter((p) =>
+          (!q.get('statusEquals') || p.status === q.get('statusEquals')) &&
+          (!q.get('modelArnEquals') || p.modelArn === q.get('modelArnEquals')) &&
+          (!q.get('nameContains') || p.provisionedModelName.includes(q.get('nameContains') ?? '')));
+        return this.page(operation, q, throughputs, 'provisionedModelSummaries');
+      }
     }
   }
 
-  // Pages are offsets behind an opaque token, as the service's tokens are opaque.
   private listProfiles(q: URLSearchParams): ControlPlaneAnswer {
-    const operation = 'ListInferenceProfiles';
     const type = q.get('type') ?? q.get('typeEquals');
-    const all = this.data.profiles.filter((p) => !type || p.type === type);
+    return this.page('ListInferenceProfiles', q, this.data.profiles.filter((p) => !type || p.type === type), 'inferenceProfileSummaries');
+  }
+
+  // Pages are offsets behind an opaque token, as the service's tokens are opaque.
+  private page(operation: ControlPlaneOperation, q: URLSearchParams, all: readonly unknown[], field: string): ControlPlaneAnswer {
     const max = Number(q.get('maxResults') ?? 1000);
     if (!Number.isInteger(max) || max < 1 || max > 1000) {
       return { operation, error: { errorType: 'ValidationException', status: 400, message: `1 validation error detected: Value '${q.get('maxResults')}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000` } };
@@ -253,7 +374,7 @@ export class ControlPlane {
     const size = Math.min(max, this.data.pageSize);
     const page = all.slice(start, start + size);
     const next = start + size < all.length ? Buffer.from(`offset:${start + size}`).toString('base64url') : undefined;
-    return { operation, body: next ? { inferenceProfileSummaries: page, nextToken: next } : { inferenceProfileSummaries: page } };
+    return { operation, body: next ? { [field]: page, nextToken: next } : { [field]: page } };
   }
 
   private fresh(): ControlPlaneData {

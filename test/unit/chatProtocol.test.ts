@@ -27,9 +27,11 @@ const state: ChatState = {
 const FROM: Record<FromWebview['type'], FromWebview> = {
   ready: { type: 'ready' },
   send: { type: 'send', requestId: 'req-1', text: 'Hello', images: ['iVBORw0KGgo='] },
+  draft: { type: 'draft', text: 'What does this do?', images: 0 },
   cancel: { type: 'cancel', requestId: 'req-1' },
   continue: { type: 'continue', requestId: 'req-2', turnId: turn.id },
   retry: { type: 'retry', requestId: 'req-3', turnId: turn.id },
+  askAgain: { type: 'askAgain', requestId: 'req-4', turnId: turn.id },
   newChat: { type: 'newChat' },
   openConversation: { type: 'openConversation', id: 'c1' },
   renameConversation: { type: 'renameConversation', id: 'c1', title: 'New name' },
@@ -53,6 +55,7 @@ const TO: Record<ToWebview['type'], ToWebview> = {
   model: { type: 'model', model },
   pending: { type: 'pending', attachment },
   notice: { type: 'notice', message: 'Select some code first.' },
+  estimate: { type: 'estimate', text: '≈ 3.2k tokens in · ≤ $0.0041' },
   focusInput: { type: 'focusInput' },
 };
 
@@ -93,7 +96,7 @@ function checkBoth<T>(name: string, samples: Record<string, T>, parse: (v: unkno
 
 checkBoth('FromWebview validation', FROM, parseFromWebview, {
   send: ['requestId', 'text', 'images'], cancel: ['requestId'], continue: ['requestId', 'turnId'], retry: ['requestId', 'turnId'],
-  openConversation: ['id'], renameConversation: ['id'], deleteConversation: ['id'], exportConversation: ['id'], attach: ['source'],
+  askAgain: ['requestId', 'turnId'], openConversation: ['id'], renameConversation: ['id'], deleteConversation: ['id'], exportConversation: ['id'], attach: ['source'],
   copy: ['text'], insertCode: ['code', 'replace'], openLink: ['href'], runAction: ['action'],
 });
 

@@ -6,13 +6,22 @@ import { createHash } from 'node:crypto';
 import * as net from 'node:net';
 import { BedrockClient, GetFoundationModelCommand } from '@aws-sdk/client-bedrock';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { resolveModel } from '../../src/core/catalog';
+import { offersLatencyOptimized, resolveModel, UnknownModelError } from '../../src/core/catalog';
 import { ControlPlaneClient, type ControlPlaneOptions } from '../../src/core/discovery/controlPlaneClient';
-import { underlyingLookup, streamingLookup, pickerRows } from '../../src/core/discovery/modelDirectory';
+import { underlyingEntries, underlyingLookup, streamingLookup, pickerRows, type ModelRow } from '../../src/core/discovery/modelDirectory';
 import type { Discovery, DiscoveryResult } from '../../src/core/discovery/types';
 import { priceFor } from '../../src/core/pricing';
 import { BedrockTestServer } from '../server/bedrockServer';
-import { TEST_APPLICATION_PROFILE_ARN, TEST_APPLICATION_PROFILE_NAME } from '../server/controlPlane';
+import {
+  TEST_APPLICATION_PROFILE_ARN,
+  TEST_APPLICATION_PROFILE_NAME,
+  TEST_CUSTOM_MODEL_ARN,
+  TEST_CUSTOM_MODEL_NAME,
+  TEST_PROVISIONED_ARN,
+  TEST_PROVISIONED_CREATING_ARN,
+  TEST_PROVISIONED_CREATING_NAME,
+  TEST_PROVISIONED_NAME,
+} from '../server/controlPlane';
 import { signingKeyId } from './awsSupport';
 
 function ok(result: DiscoveryResult): Discovery {
@@ -141,6 +150,116 @@ describe('model discovery against the local control plane', () => {
     assert.ok(row && row.kind === 'model');
     assert.equal(row.usable, false);
     assert.match(row.detail, /No access: model access not granted to this account; request access in the Bedrock console → Model access/);
+  });
+
+  describe('custom models and provisioned throughput', () => {
+    const L31_70B = 'meta.llama3-1-70b-instruct-v1:0';
+    const L31_8B = 'meta.llama3-1-8b-instruct-v1:0';
+
+    it('follows every ListCustomModels and ListProvisionedModelThroughputs page and keeps the Llama ones', async () => {
+      server.controlPlane.data.pageSize = 1;
+      server.controlPlane.data.provisionedThroughputs.push({
+        provisionedModelName: 'titan-pt',
+        provisionedModelArn: 'arn:aws:bedrock:us-west-2:123456789012:provisioned-model/titan0000003',
+        modelArn: 'arn:aws:bedrock:us-west-2::foundation-model/amazon.titan-text-express-v1:0:8k',
+        desiredModelArn: 'arn:aws:bedrock:us-west-2::foundation-model/amazon.titan-text-express-v1:0:8k',
+        foundationModelArn: 'arn:aws:bedrock:us-west-2::foundation-model/amazon.titan-text-express-v1:0:8k',
+        modelUnits: 1,
+        desiredModelUnits: 1,
+        status: 'InService',
+        creationTime: '2025-01-01T00:00:00Z',
+        lastModifiedTime: '2025-01-01T00:00:00Z',
+      });
+      const discovery = ok(await client().discover());
+      const ops = server.controlPlaneRequests.map((r) => r.operation);
+      // One item a page: 2 custom models (one Titan), 3 throughputs (one Titan).
+      assert.equal(ops.filter((o) => o === 'ListCustomModels').length, 2);
+      assert.equal(ops.filter((o) => o === 'ListProvisionedModelThroughputs').length, 3);
+      for (const r of server.controlPlaneRequests.filter((q) => q.operation === 'ListCustomModels' || q.operation === 'ListProvisionedModelThroughputs')) {
+        assert.match(r.headers.authorization ?? '', /\/us-west-2\/bedrock\/aws4_request/);
+        assert.equal(r.outcome, 'completed');
+      }
+      assert.deepEqual(discovery.customModels, [{
+        arn: TEST_CUSTOM_MODEL_ARN,
+        name: TEST_CUSTOM_MODEL_NAME,
+        baseModelArn: `arn:aws:bedrock:us-west-2::foundation-model/${L31_8B}:128k`,
+        baseId: `${L31_8B}:128k`,
+        baseModelName: 'Llama 3.1 8B Instruct',
+        customizationType: 'FINE_TUNING',
+        status: 'Active',
+      }], 'the Titan fine-tune is left out');
+      assert.deepEqual(discovery.provisioned?.map((p) => [p.name, p.arn, p.baseId, p.status, p.modelUnits, p.commitmentDuration]), [
+        [TEST_PROVISIONED_NAME, TEST_PROVISIONED_ARN, `${L31_70B}:128k`, 'InService', 2, undefined],
+        [TEST_PROVISIONED_CREATING_NAME, TEST_PROVISIONED_CREATING_ARN, `${L31_8B}:128k`, 'Creating', 1, 'OneMonth'],
+      ], 'every page, no page twice, the Titan throughput left out');
+      assert.equal(discovery.provisioned?.[1].modelArn, TEST_CUSTOM_MODEL_ARN, 'the Creating one serves the custom model');
+      assert.deepEqual(discovery.notes, []);
+    });
+
+    it('shows them in the picker as "Custom and provisioned models"', async () => {
+      const rows = pickerRows({ discovery: ok(await client().discover()), region: 'us-west-2', currentId: TEST_PROVISIONED_ARN });
+      const start = rows.findIndex((r) => r.kind === 'separator' && r.label === 'Custom and provisioned models');
+      assert.ok(start > 0, 'the group is there');
+      const next = rows.findIndex((r, i) => i > start && r.kind === 'separator');
+      assert.equal(rows[next].kind === 'separator' && rows[next].label, 'Legacy', 'before Legacy');
+      const group = rows.slice(start + 1, next) as ModelRow[];
+      assert.deepEqual(group.map((r) => [r.name, r.modelId, r.usable, r.current]), [
+        [TEST_PROVISIONED_NAME, TEST_PROVISIONED_ARN, true, true],
+        [TEST_PROVISIONED_CREATING_NAME, TEST_PROVISIONED_CREATING_ARN, false, false],
+        [TEST_CUSTOM_MODEL_NAME, TEST_CUSTOM_MODEL_ARN, true, false],
+      ]);
+      assert.equal(group[0].detail, '128K context · billed per model unit-hour · streams · 2 model units · no commitment · InService · provisioned throughput of Llama 3.1 70B Instruct');
+      assert.equal(group[1].detail,
+        '$(lock) Not usable: provisioned throughput is Creating (only InService throughput answers requests) · 128K context · billed per model unit-hour · streams · ' +
+        `1 model unit · 1-month commitment · provisioned throughput of ${TEST_CUSTOM_MODEL_NAME} (Llama 3.1 8B Instruct)`);
+      assert.equal(group[2].detail, '128K context · $0.22 in / $0.22 out per 1M tokens (base model price) · streams · fine-tuned from Llama 3.1 8B Instruct');
+      assert.ok(!rows.some((r) => r.kind === 'model' && r.name === 'titan-summaries'), 'no Titan row');
+    });
+
+    it('resolves a provisioned ARN through discovery to its base model (template, window) but never prices it per token from that model', async () => {
+      const discovery = ok(await client().discover());
+      const underlying = underlyingLookup(discovery);
+      assert.equal(underlying(TEST_PROVISIONED_ARN), `${L31_70B}:128k`);
+      const resolved = resolveModel(TEST_PROVISIONED_ARN, { underlying });
+      assert.deepEqual([resolved.kind, resolved.invokeId, resolved.baseId, resolved.info?.id, resolved.family, resolved.contextWindow],
+        ['arn-provisioned', TEST_PROVISIONED_ARN, `${L31_70B}:128k`, L31_70B, 'llama3', 128_000]);
+      assert.equal(priceFor(resolved, {}, { region: 'us-west-2' }), undefined, 'billed per model unit-hour: unknown per token');
+      assert.equal(priceFor(resolved, { [L31_70B]: { input: 1, output: 1 } }), undefined, 'not the base model\'s override either');
+      assert.deepEqual(priceFor(resolved, { [TEST_PROVISIONED_ARN]: { input: 3, output: 4 } }), { input: 3, output: 4 }, 'the user\'s own figure for the ARN');
+      assert.equal(offersLatencyOptimized(resolved, 'us-east-2'), false, 'latency-optimized is an on-demand offer');
+      assert.throws(() => resolveModel(TEST_PROVISIONED_ARN), UnknownModelError, 'without discovery the family setting is still needed');
+    });
+
+    it('resolves a custom model ARN that shows no base through discovery, priced as its base model', async () => {
+      const discovery = ok(await client().discover());
+      const underlying = underlyingLookup(discovery);
+      const resolved = resolveModel(TEST_CUSTOM_MODEL_ARN, { underlying });
+      assert.deepEqual([resolved.kind, resolved.invokeId, resolved.baseId, resolved.info?.id, resolved.family, resolved.contextWindow],
+        ['arn-custom', TEST_CUSTOM_MODEL_ARN, `${L31_8B}:128k`, L31_8B, 'llama3', 128_000]);
+      assert.deepEqual(priceFor(resolved, {}, { region: 'us-west-2' }), { input: 0.22, output: 0.22 });
+      assert.throws(() => resolveModel(TEST_CUSTOM_MODEL_ARN), UnknownModelError);
+      // What the extension keeps across sessions: application profiles, throughputs and custom models.
+      assert.deepEqual(Object.fromEntries(underlyingEntries(discovery)), {
+        [TEST_APPLICATION_PROFILE_ARN]: 'meta.llama3-3-70b-instruct-v1:0',
+        [TEST_CUSTOM_MODEL_ARN]: `${L31_8B}:128k`,
+        [TEST_PROVISIONED_ARN]: `${L31_70B}:128k`,
+        [TEST_PROVISIONED_CREATING_ARN]: `${L31_8B}:128k`,
+      });
+    });
+
+    it('notes a denied ListCustomModels or ListProvisionedModelThroughputs and keeps the rest', async () => {
+      server.controlPlane.data.denied = ['ListCustomModels', 'ListProvisionedModelThroughputs'];
+      const discovery = ok(await client().discover());
+      assert.deepEqual(discovery.notes, [
+        'no permission for bedrock:ListCustomModels (custom models)',
+        'no permission for bedrock:ListProvisionedModelThroughputs (provisioned throughput)',
+      ]);
+      assert.deepEqual([discovery.customModels, discovery.provisioned], [[], []]);
+      assert.ok(discovery.models.length > 5 && discovery.profiles.length > 5, 'models and profiles still listed');
+      const rows = pickerRows({ discovery, region: 'us-west-2' });
+      assert.ok(!rows.some((r) => r.kind === 'separator' && r.label === 'Custom and provisioned models'));
+      assert.equal(underlyingLookup(discovery)(TEST_PROVISIONED_ARN), undefined);
+    });
   });
 
   it('is offline, not an error, when nothing listens at the endpoint', async () => {

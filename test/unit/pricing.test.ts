@@ -36,6 +36,19 @@ describe('priceFor', () => {
     assert.deepEqual(priceFor(arn, { [arn]: { input: 5, output: 6 } }), { input: 5, output: 6 });
   });
 
+  it('never prices provisioned throughput per token from its base model: unknown unless the ARN has an override', () => {
+    const arn = 'arn:aws:bedrock:us-west-2:123456789012:provisioned-model/pt70b';
+    const base = 'meta.llama3-1-70b-instruct-v1:0';
+    const resolved = resolveModel(arn, { underlying: (a) => (a === arn ? `${base}:128k` : undefined) });
+    assert.equal(resolved.info?.id, base, 'the base model is known (template, window)');
+    assert.equal(priceFor(resolved, {}, { region: 'us-west-2' }), undefined);
+    assert.equal(priceFor(resolved, { [base]: { input: 1, output: 1 } }), undefined, 'an on-demand override for the base does not apply');
+    assert.deepEqual(priceFor(resolved, { [arn]: { input: 0, output: 1.5 } }), { input: 0, output: 1.5 });
+    // A custom model is priced as its base model.
+    const customArn = 'arn:aws:bedrock:us-west-2:123456789012:custom-model/cm1';
+    assert.deepEqual(priceFor(resolveModel(customArn, { underlying: () => `${base}:128k` })), { input: 0.72, output: 0.72 });
+  });
+
   it('gives undefined, not zero, for an unknown model', () => {
     assert.equal(priceFor('meta.llama3-9-70b-instruct-v1:0'), undefined);
     assert.equal(priceFor('something-else'), undefined);

@@ -182,8 +182,9 @@ describe('SETTINGS_SCHEMA', () => {
   it('covers exactly the product settings, each described, under the bedrockLlama namespace', () => {
     const keys = Object.keys(SETTINGS_SCHEMA).map((k) => k.replace(/^bedrockLlama\./, ''));
     assert.deepEqual(keys.sort(), [
-      'budgetUsd', 'endpoint', 'guardrailId', 'guardrailVersion', 'idleTimeoutSeconds', 'inferenceProfile', 'latency', 'maxGenLen',
-      'modelFamily', 'modelId', 'pricing', 'profile', 'region', 'responseLanguage', 'serviceTier', 'systemPrompt', 'temperature', 'topP',
+      'budgetAction', 'budgetUsd', 'cacheTtlMinutes', 'confirmAboveUsd', 'dailyBudgetUsd', 'endpoint', 'guardrailId', 'guardrailVersion',
+      'idleTimeoutSeconds', 'inferenceProfile', 'latency', 'maxGenLen', 'modelFamily', 'modelId', 'monthlyBudgetUsd', 'pricing', 'profile',
+      'region', 'responseLanguage', 'serviceTier', 'systemPrompt', 'temperature', 'topP',
     ]);
     for (const [key, s] of Object.entries(SETTINGS_SCHEMA)) {
       assert.ok(key.startsWith('bedrockLlama.'));
@@ -200,6 +201,7 @@ describe('SETTINGS_SCHEMA', () => {
   it('gives every number, including the prices inside pricing, a minimum and a maximum', () => {
     assert.deepEqual(NUMBER_SETTINGS.map(([key]) => key), [
       'bedrockLlama.temperature', 'bedrockLlama.topP', 'bedrockLlama.maxGenLen', 'bedrockLlama.budgetUsd', 'bedrockLlama.idleTimeoutSeconds',
+      'bedrockLlama.cacheTtlMinutes', 'bedrockLlama.dailyBudgetUsd', 'bedrockLlama.monthlyBudgetUsd', 'bedrockLlama.confirmAboveUsd',
     ]);
     for (const [key, s] of NUMBER_SETTINGS) {
       assert.ok(typeof s.minimum === 'number' && typeof s.maximum === 'number' && s.minimum < s.maximum, key);
@@ -215,6 +217,8 @@ describe('SETTINGS_SCHEMA', () => {
     assert.deepEqual(scoped.map(([key, s]) => [key, s.scope]), [
       ['bedrockLlama.region', 'machine'], ['bedrockLlama.profile', 'machine'], ['bedrockLlama.endpoint', 'machine'],
       ['bedrockLlama.pricing', 'machine'], ['bedrockLlama.budgetUsd', 'machine'],
+      ['bedrockLlama.dailyBudgetUsd', 'machine'], ['bedrockLlama.monthlyBudgetUsd', 'machine'], ['bedrockLlama.budgetAction', 'machine'],
+      ['bedrockLlama.confirmAboveUsd', 'machine'],
     ]);
     assert.deepEqual(USER_ONLY_KEYS, scoped.map(([key]) => key));
   });

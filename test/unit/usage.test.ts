@@ -26,11 +26,11 @@ describe('UsageLedger', () => {
     l.record({ modelId: A, usage: use(100, 50), costUsd: 0.001, at: jan31 });
     l.record({ modelId: A, usage: use(10, 5), costUsd: 0.0001, at: jan31 });
     l.record({ modelId: B, usage: use(1, 2), at: jan31 });
-    assert.deepEqual(l.sessionTotals(), { inputTokens: 111, outputTokens: 57, costUsd: 0.001 + 0.0001, requests: 3, unknownCostRequests: 1, estimatedRequests: 0 });
+    assert.deepEqual(l.sessionTotals(), { inputTokens: 111, outputTokens: 57, costUsd: 0.001 + 0.0001, requests: 3, unknownCostRequests: 1, estimatedRequests: 0, cachedRequests: 0, savedUsd: 0 });
     assert.deepEqual(l.dayTotals(jan31), l.sessionTotals());
     assert.deepEqual(l.monthTotals(jan31), l.sessionTotals());
-    assert.deepEqual(l.modelTotals()[A], { inputTokens: 110, outputTokens: 55, costUsd: 0.001 + 0.0001, requests: 2, unknownCostRequests: 0, estimatedRequests: 0 });
-    assert.deepEqual(l.modelTotals()[B], { inputTokens: 1, outputTokens: 2, costUsd: 0, requests: 1, unknownCostRequests: 1, estimatedRequests: 0 });
+    assert.deepEqual(l.modelTotals()[A], { inputTokens: 110, outputTokens: 55, costUsd: 0.001 + 0.0001, requests: 2, unknownCostRequests: 0, estimatedRequests: 0, cachedRequests: 0, savedUsd: 0 });
+    assert.deepEqual(l.modelTotals()[B], { inputTokens: 1, outputTokens: 2, costUsd: 0, requests: 1, unknownCostRequests: 1, estimatedRequests: 0, cachedRequests: 0, savedUsd: 0 });
     assert.deepEqual(l.sessionByModel(), l.modelTotals());
   });
 
@@ -83,7 +83,7 @@ describe('UsageLedger', () => {
 
   it('starts empty from unreadable persisted data and drops malformed entries', () => {
     for (const bad of [undefined, null, 'x', 42, [], {}, { days: {} }]) {
-      assert.deepEqual(UsageLedger.fromJSON(bad).toJSON(), { version: USAGE_VERSION, days: {}, months: {}, models: {} });
+      assert.deepEqual(UsageLedger.fromJSON(bad).toJSON(), { version: USAGE_VERSION, days: {}, months: {}, models: {}, tasks: {} });
     }
     const l = UsageLedger.fromJSON({
       version: 1,
@@ -93,9 +93,10 @@ describe('UsageLedger', () => {
     });
     assert.deepEqual(l.toJSON(), {
       version: 1,
-      days: { '2025-01-31': { inputTokens: 5, outputTokens: 0, costUsd: 0, requests: 1, unknownCostRequests: 0, estimatedRequests: 0 } },
+      days: { '2025-01-31': { inputTokens: 5, outputTokens: 0, costUsd: 0, requests: 1, unknownCostRequests: 0, estimatedRequests: 0, cachedRequests: 0, savedUsd: 0 } },
       months: {},
       models: {},
+      tasks: {},
     });
   });
 
@@ -117,7 +118,7 @@ describe('UsageLedger', () => {
     save(w1);
     save(w1); // nothing new: must not add the same increments twice
     const final = UsageLedger.fromJSON(stored);
-    assert.deepEqual(final.modelTotals()[A], { inputTokens: 1300, outputTokens: 30, costUsd: 0.1 + 0.2 + 1, requests: 3, unknownCostRequests: 0, estimatedRequests: 0 });
+    assert.deepEqual(final.modelTotals()[A], { inputTokens: 1300, outputTokens: 30, costUsd: 0.1 + 0.2 + 1, requests: 3, unknownCostRequests: 0, estimatedRequests: 0, cachedRequests: 0, savedUsd: 0 });
     assert.equal(final.dayTotals(jan31).requests, 4);
     assert.equal(final.dayTotals(jan31).unknownCostRequests, 1);
     // After saving, a window sees the others' counts too, and keeps its own session.
@@ -170,5 +171,20 @@ describe('UsageLedger', () => {
     assert.equal(json.models[A].requests, 800);
     const merged = UsageLedger.merge(json, json);
     assert.equal(Object.keys(merged.days).length, MAX_DAYS);
+  });
+
+  it('keeps totals by task, and counts a cached answer as money saved, not spent', () => {
+    const l = new UsageLedger();
+    const at = new Date(2025, 0, 31, 12);
+    l.record({ modelId: A, usage: { inputTokens: 100, outputTokens: 10 }, costUsd: 0.002, task: 'explain', at });
+    l.record({ modelId: A, usage: { inputTokens: 100, outputTokens: 10 }, costUsd: 0, cached: true, savedUsd: 0.002, task: 'explain', at });
+    l.record({ modelId: B, usage: { inputTokens: 50, outputTokens: 5 }, costUsd: 0.001, task: 'summarize', at });
+    const s = l.sessionTotals();
+    assert.deepEqual([s.requests, s.cachedRequests, s.inputTokens, s.costUsd, s.savedUsd], [2, 1, 150, 0.003, 0.002]);
+    assert.deepEqual(Object.keys(l.taskTotals()).sort(), ['explain', 'summarize']);
+    assert.deepEqual([l.taskTotals().explain.requests, l.taskTotals().explain.cachedRequests, l.taskTotals().explain.savedUsd], [1, 1, 0.002]);
+    assert.deepEqual(l.dailyTotals().map(([d]) => d), ['2025-01-31']);
+    const reloaded = UsageLedger.fromJSON(JSON.parse(JSON.stringify(l.toJSON())));
+    assert.equal(reloaded.taskTotals().explain.savedUsd, 0.002, 'kept across reloads');
   });
 });

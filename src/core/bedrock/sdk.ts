@@ -12,8 +12,10 @@ export {
   BedrockClient,
   GetFoundationModelAvailabilityCommand,
   GetInferenceProfileCommand,
+  ListCustomModelsCommand,
   ListFoundationModelsCommand,
   ListInferenceProfilesCommand,
+  ListProvisionedModelThroughputsCommand,
 } from '@aws-sdk/client-bedrock';
 export { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 export { NodeHttpHandler } from '@smithy/node-http-handler';

@@ -36,6 +36,8 @@ export interface Turn {
   costUsd?: number;
   /** Some round was stopped or failed after Bedrock accepted it: its usage is a local estimate. */
   estimated?: boolean;
+  /** The latest round was answered from the response cache ("cached · $0"); Ask again goes to Bedrock. */
+  cached?: boolean;
   modelId?: string;
   error?: TurnError;
   /** Epoch ms. */
@@ -73,6 +75,8 @@ export interface RoundResult {
   usage: TokenUsage;
   costUsd: number | undefined;
   modelId: string;
+  /** Replayed from the response cache (costUsd 0). */
+  cached?: boolean;
 }
 
 /** What the prompt builder needs for a turn's next round. */
@@ -145,9 +149,30 @@ export function startRetry(turn: Turn): boolean {
   return true;
 }
 
+/** "Ask again" on an answer from the response cache: that round goes again, to Bedrock, and replaces it. */
+export function canAskAgain(turn: Turn): boolean {
+  return turn.cached === true && (turn.status === 'done' || turn.status === 'cut');
+}
+
+export function startAskAgain(turn: Turn): boolean {
+  if (!canAskAgain(turn)) return false;
+  turn.answer = turn.answer.slice(0, turn.roundStart);
+  // The cached round's tokens go with its text (it cost nothing); a whole-turn replay leaves no usage behind.
+  if (turn.roundStart === 0) {
+    delete turn.usage;
+    delete turn.costUsd;
+    delete turn.estimated;
+  }
+  delete turn.cached;
+  turn.status = 'streaming';
+  return true;
+}
+
 export function finishRound(turn: Turn, result: RoundResult): void {
   addUsage(turn, result.usage, result.costUsd);
   turn.modelId = result.modelId;
+  if (result.cached) turn.cached = true;
+  else delete turn.cached;
   turn.status = result.stopReason === 'length' ? 'cut' : 'done';
 }
 

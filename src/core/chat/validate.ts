@@ -50,6 +50,7 @@ const turnShape: Shape<Turn> = {
   usage: optional(exact(usageShape)),
   costUsd: optional(isFiniteNumber),
   estimated: optional(isBoolean),
+  cached: optional(isBoolean),
   modelId: optional(maxLength(2048)),
   error: optional(exact(errorShape)),
   createdAt: isFiniteNumber,

@@ -1,6 +1,7 @@
 // Asks Bedrock's control plane which Llama models and inference profiles this account and
 // region have: ListFoundationModels (Meta), ListInferenceProfiles (system and application,
-// every page), GetInferenceProfile per application profile (its model ARNs), and
+// every page), GetInferenceProfile per application profile (its model ARNs),
+// ListCustomModels and ListProvisionedModelThroughputs (every page, Llama bases only), and
 // GetFoundationModelAvailability per model where the SDK has it. Same SDK bundle,
 // credentials, proxy and endpoint as the runtime client (clientConfig.ts). Never throws:
 // every outcome is a DiscoveryResult.
@@ -14,7 +15,16 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from '../bedrock/httpHandler';
 import { loadSdk, type Sdk } from '../bedrock/sdkLoader';
 import { proxyForUrl, displayProxyUrl } from '../proxyConfig';
 import { cacheKey } from './discoveryCache';
-import type { DiscoveredModel, DiscoveredProfile, Discovery, DiscoveryFailure, DiscoveryResult, ModelAccess } from './types';
+import type {
+  DiscoveredCustomModel,
+  DiscoveredModel,
+  DiscoveredProfile,
+  DiscoveredProvisioned,
+  Discovery,
+  DiscoveryFailure,
+  DiscoveryResult,
+  ModelAccess,
+} from './types';
 
 type Send = <T>(command: object) => Promise<T>;
 
@@ -110,6 +120,17 @@ export class ControlPlaneClient {
     });
     if (signal?.aborted) return this.failure(signal.reason, 'ListInferenceProfiles');
 
+    // What this account made of Llama: custom models and provisioned throughput. A denied
+    // permission (common: many policies allow only Invoke* and ListFoundationModels) is a gap, not a failure.
+    const [custom, throughput] = await Promise.all([
+      this.listOrNote('ListCustomModels', 'custom models', () => listCustomModels(sdk, send)),
+      this.listOrNote('ListProvisionedModelThroughputs', 'provisioned throughput', () => listProvisioned(sdk, send)),
+    ]);
+    for (const note of [custom.note, throughput.note]) if (note) notes.push(note);
+    const customModels = custom.items;
+    const provisioned = throughput.items;
+    if (signal?.aborted) return this.failure(signal.reason, 'ListProvisionedModelThroughputs');
+
     if (this.options.checkAvailability !== false && 'GetFoundationModelAvailabilityCommand' in sdk) {
       await this.checkAccess(sdk, send, models);
     }
@@ -121,6 +142,8 @@ export class ControlPlaneClient {
       fetchedAt: (this.options.now ?? Date.now)(),
       models,
       profiles: profiles.filter(isLlamaProfile),
+      customModels,
+      provisioned,
       notes,
     };
     return { status: 'ok', discovery, cached: false };
@@ -129,6 +152,16 @@ export class ControlPlaneClient {
   dispose(): void {
     void this.client?.then(([, client]) => client.destroy(), () => undefined);
     this.client = undefined;
+  }
+
+  /** Every page of one List call; on failure an empty list and a note (the rest of discovery stands). */
+  private async listOrNote<T>(operation: string, what: string, list: () => Promise<T[]>): Promise<{ items: T[]; note?: string }> {
+    try {
+      return { items: await list() };
+    } catch (err) {
+      const failure = this.failure(err, operation);
+      return { items: [], note: failure.status === 'denied' ? `no permission for bedrock:${operation} (${what})` : `${what}: ${failure.message}` };
+    }
   }
 
   // One call per model the account might use; a denied permission for the call itself means
@@ -223,6 +256,26 @@ interface RawProfile {
   models?: Array<{ modelArn?: string }>;
 }
 
+interface RawCustomModel {
+  modelArn?: string;
+  modelName?: string;
+  baseModelArn?: string;
+  baseModelName?: string;
+  customizationType?: string;
+  modelStatus?: string;
+}
+
+interface RawProvisioned {
+  provisionedModelName?: string;
+  provisionedModelArn?: string;
+  modelArn?: string;
+  desiredModelArn?: string;
+  foundationModelArn?: string;
+  status?: string;
+  modelUnits?: number;
+  commitmentDuration?: string;
+}
+
 interface RawAvailability {
   authorizationStatus?: string;
   entitlementAvailability?: string;
@@ -268,6 +321,70 @@ async function listProfiles(
     nextToken = got.nextToken || undefined;
     if (!nextToken || seen.has(nextToken)) break;
     seen.add(nextToken);
+  }
+  return out;
+}
+
+/** Every page of a List call that pages with `nextToken`. */
+async function listAll<T>(page: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
+  const out: T[] = [];
+  let nextToken: string | undefined;
+  const seen = new Set<string>();
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const got = await page(nextToken);
+    out.push(...(got.items ?? []));
+    nextToken = got.nextToken || undefined;
+    if (!nextToken || seen.has(nextToken)) break;
+    seen.add(nextToken);
+  }
+  return out;
+}
+
+/** Custom models whose base is a Llama model (ListCustomModels, every page). */
+async function listCustomModels(sdk: Sdk, send: Send): Promise<DiscoveredCustomModel[]> {
+  const raw = await listAll(async (nextToken) => {
+    const got = await send<{ modelSummaries?: RawCustomModel[]; nextToken?: string }>(new sdk.ListCustomModelsCommand({ maxResults: 100, nextToken }));
+    return { items: got.modelSummaries, nextToken: got.nextToken };
+  });
+  const out: DiscoveredCustomModel[] = [];
+  for (const m of raw) {
+    const baseId = m.baseModelArn ? underlyingFromArn(m.baseModelArn) : undefined;
+    if (!m.modelArn || !m.baseModelArn || !baseId?.startsWith('meta.llama')) continue;
+    out.push({
+      arn: m.modelArn,
+      name: m.modelName || m.modelArn,
+      baseModelArn: m.baseModelArn,
+      baseId,
+      baseModelName: m.baseModelName,
+      customizationType: m.customizationType,
+      status: m.modelStatus,
+    });
+  }
+  return out;
+}
+
+/** Provisioned throughputs whose foundation model is a Llama model (every page). */
+async function listProvisioned(sdk: Sdk, send: Send): Promise<DiscoveredProvisioned[]> {
+  const raw = await listAll(async (nextToken) => {
+    const got = await send<{ provisionedModelSummaries?: RawProvisioned[]; nextToken?: string }>(
+      new sdk.ListProvisionedModelThroughputsCommand({ maxResults: 100, nextToken }),
+    );
+    return { items: got.provisionedModelSummaries, nextToken: got.nextToken };
+  });
+  const out: DiscoveredProvisioned[] = [];
+  for (const p of raw) {
+    const baseId = p.foundationModelArn ? underlyingFromArn(p.foundationModelArn) : undefined;
+    if (!p.provisionedModelArn || !p.foundationModelArn || !baseId?.startsWith('meta.llama')) continue;
+    out.push({
+      arn: p.provisionedModelArn,
+      name: p.provisionedModelName || p.provisionedModelArn,
+      modelArn: p.modelArn ?? p.desiredModelArn ?? p.foundationModelArn,
+      foundationModelArn: p.foundationModelArn,
+      baseId,
+      status: p.status ?? 'InService',
+      modelUnits: p.modelUnits,
+      commitmentDuration: p.commitmentDuration,
+    });
   }
   return out;
 }

@@ -4,23 +4,23 @@
 import { CATALOG, findModel, geographyForRegion, offersLatencyOptimized, resolveModel, type Geography, type ResolvedModel } from '../catalog';
 import { isUsListRegion } from '../priceTable';
 import { priceFor, type PriceOverrides } from '../pricing';
-import type { DiscoveredModel, DiscoveredProfile, Discovery, DiscoveryFailure } from './types';
+import type { DiscoveredCustomModel, DiscoveredModel, DiscoveredProfile, DiscoveredProvisioned, Discovery, DiscoveryFailure } from './types';
 
-export type RouteGroup = 'inRegion' | 'us' | 'eu' | 'apac' | 'global' | 'application' | 'legacy';
+export type RouteGroup = 'inRegion' | 'us' | 'eu' | 'apac' | 'global' | 'application' | 'custom' | 'legacy';
 
 export interface ModelRow {
   kind: 'model';
   group: RouteGroup;
   /** What Select Model… writes to `bedrockLlama.modelId`. */
   modelId: string;
-  /** Model name (an application profile: the name the user gave it). */
+  /** Model name (an application profile, custom model or provisioned throughput: the name the user gave it). */
   name: string;
   /** The id or ARN, shown beside the name. */
   description: string;
   /** Context window, price, images, streaming, latency-optimized, access. */
   detail: string;
   current: boolean;
-  /** False when Bedrock said this account cannot use the model. */
+  /** False when Bedrock said this account cannot use the model (or the throughput or custom model is not ready). */
   usable: boolean;
 }
 
@@ -57,10 +57,11 @@ const GROUP_LABELS: Record<RouteGroup, string> = {
   apac: 'Asia Pacific cross-region profiles (apac.)',
   global: 'Global cross-region profiles (global.)',
   application: 'Application inference profiles',
+  custom: 'Custom and provisioned models',
   legacy: 'Legacy',
 };
 
-const GROUP_ORDER: readonly RouteGroup[] = ['inRegion', 'us', 'eu', 'apac', 'global', 'application', 'legacy'];
+const GROUP_ORDER: readonly RouteGroup[] = ['inRegion', 'us', 'eu', 'apac', 'global', 'application', 'custom', 'legacy'];
 
 export const ACCESS_HINT = 'request access in the Bedrock console → Model access';
 
@@ -98,11 +99,30 @@ export function pickerRows(input: DirectoryInput): PickerRow[] {
   return out;
 }
 
-/** Base model id (or system profile id) behind an application inference profile ARN. */
+/**
+ * Base model id (or system profile id) behind an application inference profile ARN; the
+ * foundation model behind a provisioned throughput ARN; the base model of a custom model ARN.
+ */
 export function underlyingLookup(discovery: Discovery | undefined): (arn: string) => string | undefined {
   const byArn = new Map<string, string>();
   for (const p of discovery?.profiles ?? []) if (p.type === 'APPLICATION' && p.underlyingId) byArn.set(p.arn, p.underlyingId);
+  for (const c of customModelsOf(discovery)) if (c.baseId) byArn.set(c.arn, c.baseId);
+  for (const p of provisionedOf(discovery)) if (p.baseId) byArn.set(p.arn, p.baseId);
   return (arn) => byArn.get(arn.trim());
+}
+
+/** ARNs and the model behind each that the settings can resolve only through discovery (kept across sessions). */
+export function underlyingEntries(discovery: Discovery): Array<[arn: string, underlying: string]> {
+  const lookup = underlyingLookup(discovery);
+  const arns = [
+    ...discovery.profiles.filter((p) => p.type === 'APPLICATION').map((p) => p.id),
+    ...customModelsOf(discovery).map((c) => c.arn),
+    ...provisionedOf(discovery).map((p) => p.arn),
+  ];
+  return arns.flatMap((arn): Array<[string, string]> => {
+    const underlying = lookup(arn);
+    return underlying ? [[arn, underlying]] : [];
+  });
 }
 
 /**
@@ -118,12 +138,16 @@ export function streamingLookup(discovery: Discovery | undefined): (baseId: stri
   };
 }
 
-/** "Found 12 Llama models and 11 inference profiles in us-west-2". */
+/** "Found 12 Llama models and 11 inference profiles in us-west-2" (and custom models and provisioned throughputs when there are any). */
 export function discoverySummary(discovery: Discovery): string {
-  const models = discovery.models.filter((m) => !isProvisionedOnly(m)).length;
-  const profiles = discovery.profiles.length;
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const parts = [count(discovery.models.filter((m) => !isProvisionedOnly(m)).length, 'Llama model'), count(discovery.profiles.length, 'inference profile')];
+  const custom = customModelsOf(discovery).length;
+  const provisioned = provisionedOf(discovery).length;
+  if (custom) parts.push(count(custom, 'custom model'));
+  if (provisioned) parts.push(count(provisioned, 'provisioned throughput'));
   const where = discovery.region ? ` in ${discovery.region}` : '';
-  return `Found ${models} Llama model${models === 1 ? '' : 's'} and ${profiles} inference profile${profiles === 1 ? '' : 's'}${where}.`;
+  return `Found ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}${where}.`;
 }
 
 // --- entries: one per row, before formatting ---------------------------------------------
@@ -136,6 +160,10 @@ interface Entry {
   name: string;
   model?: DiscoveredModel;
   profile?: DiscoveredProfile;
+  custom?: DiscoveredCustomModel;
+  provisioned?: DiscoveredProvisioned;
+  /** Order inside the group before the catalog rank: provisioned throughput (what answers requests) before custom models. */
+  order?: number;
 }
 
 function fromCatalog(region: string | undefined): Entry[] {
@@ -173,23 +201,38 @@ function fromDiscovery(d: Discovery): Entry[] {
     const legacy = model?.lifecycle === 'LEGACY' || !!findModel(baseId)?.legacy;
     out.push({ group: legacy ? 'legacy' : geography, modelId: p.id, baseId, name: nameOf(baseId, model), model, profile: p });
   }
-  return out.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group) || rank(a.baseId) - rank(b.baseId) || a.name.localeCompare(b.name));
+  for (const p of provisionedOf(d)) {
+    const baseId = p.baseId ?? '';
+    out.push({ group: 'custom', modelId: p.arn, baseId, name: p.name, model: byId.get(baseId), provisioned: p, order: 0 });
+  }
+  for (const c of customModelsOf(d)) {
+    const baseId = c.baseId ?? '';
+    out.push({ group: 'custom', modelId: c.arn, baseId, name: c.name, model: byId.get(baseId), custom: c, order: 1 });
+  }
+  return out.sort((a, b) =>
+    GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group) || (a.order ?? 0) - (b.order ?? 0) || rank(a.baseId) - rank(b.baseId) || a.name.localeCompare(b.name));
 }
 
 function row(e: Entry, input: DirectoryInput, region: string | undefined): ModelRow {
   const resolved = resolveRow(e, input.discovery);
   const parts: string[] = [];
-  const usable = e.model?.access?.usable !== false;
-  if (!usable) parts.push(`$(lock) No access: ${e.model?.access?.reason ?? 'not enabled'}; ${ACCESS_HINT}`);
+  const notReady = notReadyReason(e);
+  // A provisioned or custom model's access is its own, not the base model's on-demand access.
+  const usable = notReady === undefined && (e.group === 'custom' || e.model?.access?.usable !== false);
+  if (notReady) parts.push(`$(lock) Not usable: ${notReady}`);
+  else if (!usable) parts.push(`$(lock) No access: ${e.model?.access?.reason ?? 'not enabled'}; ${ACCESS_HINT}`);
   const window = resolved?.info?.contextWindow ?? resolved?.contextWindow;
   if (window) parts.push(`${formatWindow(window)} context${resolved?.info ? '' : ' (assumed)'}`);
-  parts.push(priceText(resolved, input.pricing, region));
+  parts.push(priceText(resolved, input.pricing, region, e));
   const vision = e.model ? e.model.inputModalities.includes('IMAGE') : !!resolved?.info?.vision;
   if (vision) parts.push('images');
   const streams = e.model?.responseStreamingSupported ?? resolved?.info?.streaming;
   if (streams !== undefined) parts.push(streams ? 'streams' : 'answers at once');
   if (resolved && offersLatencyOptimized(resolved, region)) parts.push('latency-optimized available');
-  if (e.profile?.type === 'APPLICATION') parts.push(`profile for ${resolved?.info?.label ?? (e.baseId || 'an unknown model')}`);
+  const base = resolved?.info?.label ?? (e.baseId || 'an unknown model');
+  if (e.profile?.type === 'APPLICATION') parts.push(`profile for ${base}`);
+  if (e.provisioned) parts.push(...provisionedParts(e.provisioned, base, input.discovery));
+  if (e.custom) parts.push(`${customizationText(e.custom.customizationType)} ${base}`);
   return {
     kind: 'model',
     group: e.group,
@@ -210,11 +253,53 @@ function resolveRow(e: Entry, discovery: Discovery | undefined): ResolvedModel |
   }
 }
 
-function priceText(resolved: ResolvedModel | undefined, pricing: PriceOverrides | undefined, region: string | undefined): string {
+function priceText(resolved: ResolvedModel | undefined, pricing: PriceOverrides | undefined, region: string | undefined, e: Entry): string {
   const price = resolved ? priceFor(resolved, pricing ?? {}, { region }) : undefined;
+  // Provisioned throughput is billed by the hour, whatever the tokens: a per-token figure only from the user's own setting.
+  if (e.provisioned) return price ? `billed per model unit-hour (counted at ${usd(price.input)} in / ${usd(price.output)} out per 1M tokens from bedrockLlama.pricing)` : 'billed per model unit-hour';
   if (!price) return 'price unknown (set bedrockLlama.pricing)';
-  const us = isUsListRegion(region) ? '' : ' (US list price)';
-  return `${usd(price.input)} in / ${usd(price.output)} out per 1M tokens${us}`;
+  const overridden = Object.prototype.hasOwnProperty.call(pricing ?? {}, e.modelId);
+  const us = isUsListRegion(region) || overridden ? '' : ' (US list price)';
+  const base = e.custom && !overridden ? ' (base model price)' : '';
+  return `${usd(price.input)} in / ${usd(price.output)} out per 1M tokens${base}${us}`;
+}
+
+/** Why a provisioned throughput or custom model cannot answer requests yet; undefined when it can. */
+function notReadyReason(e: Entry): string | undefined {
+  if (e.provisioned && e.provisioned.status !== 'InService') {
+    return `provisioned throughput is ${e.provisioned.status} (only InService throughput answers requests)`;
+  }
+  const status = e.custom?.status;
+  if (status !== undefined && status !== 'Active') return `custom model is ${status}`;
+  return undefined;
+}
+
+function provisionedParts(p: DiscoveredProvisioned, base: string, discovery: Discovery | undefined): string[] {
+  const units = p.modelUnits === undefined ? [] : [`${p.modelUnits} model unit${p.modelUnits === 1 ? '' : 's'}`];
+  const commitment = p.commitmentDuration === 'OneMonth' ? '1-month commitment' : p.commitmentDuration === 'SixMonths' ? '6-month commitment' : p.commitmentDuration ?? 'no commitment';
+  // A throughput for a custom model names it, then its base.
+  const custom = customModelsOf(discovery).find((c) => c.arn === p.modelArn);
+  const of = custom ? `${custom.name} (${base})` : base;
+  // Only InService shows here: any other status leads the row (notReadyReason).
+  return [...units, commitment, ...(p.status === 'InService' ? [p.status] : []), `provisioned throughput of ${of}`];
+}
+
+function customizationText(type: string | undefined): string {
+  switch (type) {
+    case 'FINE_TUNING': return 'fine-tuned from';
+    case 'CONTINUED_PRE_TRAINING': return 'continued pre-training of';
+    case 'DISTILLATION': return 'distilled into';
+    default: return 'custom model of';
+  }
+}
+
+/** The lists a discovery cached by an older version lacks (or holds malformed). */
+function customModelsOf(d: Discovery | undefined): DiscoveredCustomModel[] {
+  return Array.isArray(d?.customModels) ? d.customModels : [];
+}
+
+function provisionedOf(d: Discovery | undefined): DiscoveredProvisioned[] {
+  return Array.isArray(d?.provisioned) ? d.provisioned : [];
 }
 
 /** `$2.40`, `$0.72`, `$0.175`: cents always, more digits only when the price has them. */

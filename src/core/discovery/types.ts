@@ -40,6 +40,38 @@ export interface DiscoveredProfile {
   underlyingId?: string;
 }
 
+/** A custom model (fine-tuned, continued pre-training, distilled) over a Llama base model. */
+export interface DiscoveredCustomModel {
+  /** The custom model ARN: what Select Model… writes. */
+  arn: string;
+  name: string;
+  baseModelArn: string;
+  /** Base model id from `baseModelArn`, e.g. `meta.llama3-1-8b-instruct-v1:0:128k`. */
+  baseId?: string;
+  baseModelName?: string;
+  /** `FINE_TUNING`, `CONTINUED_PRE_TRAINING`, `DISTILLATION`, … */
+  customizationType?: string;
+  /** `Active`, `Creating`, `Failed`; absent in older responses (Active). */
+  status?: string;
+}
+
+/** A provisioned throughput whose foundation model is a Llama model. */
+export interface DiscoveredProvisioned {
+  /** The provisioned model ARN: what Select Model… writes and requests send. */
+  arn: string;
+  name: string;
+  /** The model it serves: a foundation model ARN or a custom model ARN. */
+  modelArn: string;
+  foundationModelArn: string;
+  /** Base model id from `foundationModelArn`, e.g. `meta.llama3-1-70b-instruct-v1:0:128k`. */
+  baseId?: string;
+  /** `Creating`, `InService`, `Updating`, `Failed`: only InService answers requests. */
+  status: string;
+  modelUnits?: number;
+  /** `OneMonth`, `SixMonths`; absent: no commitment. */
+  commitmentDuration?: string;
+}
+
 export interface Discovery {
   region: string;
   /** The endpoint override it was fetched from, if any. */
@@ -48,6 +80,10 @@ export interface Discovery {
   fetchedAt: number;
   models: DiscoveredModel[];
   profiles: DiscoveredProfile[];
+  /** ListCustomModels, Llama bases only; absent in lists cached before it was asked. */
+  customModels?: DiscoveredCustomModel[];
+  /** ListProvisionedModelThroughputs, Llama foundation models only; absent in older cached lists. */
+  provisioned?: DiscoveredProvisioned[];
   /** Parts that could not be listed (e.g. no permission for ListInferenceProfiles); the rest is still used. */
   notes: string[];
 }

@@ -14,6 +14,8 @@ export interface Metered {
   costUsd: number | undefined;
   /** Counted locally (a stopped or failed request), not by Bedrock. */
   estimated: boolean;
+  /** Replayed from the response cache: `costUsd` is 0 and this is what Bedrock charged the first time. */
+  savedUsd?: number;
 }
 
 /** A failure as a surface needs it: no SDK objects, the message already redacted. */
@@ -27,7 +29,9 @@ export interface Failure {
 }
 
 export type RequestOutcome =
-  | { kind: 'ok'; text: string; stopReason: StopReason | undefined; meter: Metered; latency: LatencyFigures; modelId: string; configModelId: string }
+  | { kind: 'ok'; text: string; stopReason: StopReason | undefined; meter: Metered; latency: LatencyFigures; modelId: string; configModelId: string; cached?: boolean }
+  /** Not sent: a budget blocked it, or the user declined the cost (`reason`); `message` says which and what to do. */
+  | { kind: 'notSent'; reason: 'budget' | 'declined'; message: string; configModelId: string }
   /** A guardrail intervened: `message` is the guardrail's own, never to be shown as an answer; `text` what streamed before it. */
   | { kind: 'blocked'; guardrail: string; message: string; text: string; meter: Metered; modelId: string; configModelId: string }
   | { kind: 'invalidSettings'; errors: SettingError[] }

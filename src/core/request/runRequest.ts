@@ -13,8 +13,10 @@ import { generateWithProfileFallback, plannedInvokeId, type ProfileMemory, type 
 import { buildPrompt, PromptTooLongError, type PromptInput } from '../prompt';
 import type { LlamaConfig, ValidationResult } from '../settingsSchema';
 import { estimateTokens } from '../tokenCount';
-import type { LlamaRequestBody, RequestOptions, ServedAs, TokenUsage } from '../types';
+import { responseCacheKey } from '../cache/cacheKey';
+import type { LlamaRequestBody, RequestOptions, ServedAs, StopReason, TokenUsage } from '../types';
 import { stopCauseOf, type Metered, type RequestOutcome } from './outcome';
+import { promptInputFor } from './draftEstimate';
 import type { PromptRecord } from './promptRecord';
 
 /** What the caller asks: the prompt without the model-specific parts, and images for vision models. */
@@ -22,6 +24,8 @@ export interface RequestSpec {
   prompt: Omit<PromptInput, 'family' | 'contextWindow' | 'maxGenLen' | 'systemPrompt' | 'responseLanguage'>;
   /** Base64 images (no `data:` prefix); `prompt.images` gives their count. */
   images?: string[];
+  /** "Ask again": go to Bedrock even when the cache holds the answer (and store the new one). */
+  bypassCache?: boolean;
 }
 
 /** A client held for one request: a settings change replaces the provider's client, but not under a request. */
@@ -43,7 +47,41 @@ export interface RequestDeps {
   recordPrompt?(record: PromptRecord): void;
   /** Service tiers models refused: not asked for again (each refusal costs a round trip). */
   tiers?: TierMemory;
+  /** The response cache, when `bedrockLlama.cacheTtlMinutes` > 0. */
+  cache?: { store: ResponseCache; ttlMs: number };
+  /** Asked before anything is sent, with the cost estimate: budgets and `confirmAboveUsd` decide. */
+  preflight?(estimate: CostEstimate): Promise<PreflightVerdict>;
 }
+
+/** A complete answer kept for replay; never a failed or partial one. */
+export interface CachedAnswer {
+  text: string;
+  stopReason: StopReason | undefined;
+  usage: TokenUsage;
+  /** What Bedrock charged for it (undefined: the model has no price). */
+  costUsd: number | undefined;
+  /** The model id that answered. */
+  modelId: string;
+  /** Epoch ms. */
+  savedAt: number;
+}
+
+export interface ResponseCache {
+  /** The answer stored under `key` if it is younger than `maxAgeMs`. */
+  get(key: string, maxAgeMs: number): Promise<CachedAnswer | undefined>;
+  put(key: string, answer: CachedAnswer): Promise<void>;
+}
+
+/** The cost of a request before it is sent: the prompt (estimated) in, and at most max_gen_len out. */
+export interface CostEstimate {
+  inputTokens: number;
+  maxOutputTokens: number;
+  /** Upper bound in USD; undefined when the model has no price. */
+  maxUsd: number | undefined;
+  modelId: string;
+}
+
+export type PreflightVerdict = { send: true } | { send: false; reason: 'budget' | 'declined'; message: string };
 
 export interface TierMemory {
   refused(modelId: string, tier: string): boolean;
@@ -78,15 +116,7 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     return { kind: 'invalidSettings', errors: deps.settings.errors };
   }
   const config = deps.settings.config;
-  const promptInput: PromptInput = {
-    ...spec.prompt,
-    family: config.model.family,
-    contextWindow: config.model.contextWindow,
-    // The answer's room in the window is what will be asked for: the model's own limit caps the setting.
-    maxGenLen: maxGenLenFor(config.model, config.maxGenLen),
-    systemPrompt: config.systemPrompt,
-    responseLanguage: config.responseLanguage,
-  };
+  const promptInput = promptInputFor(config, spec.prompt);
   let prompt;
   try {
     prompt = buildPrompt(promptInput);
@@ -109,6 +139,30 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   const model = options.latency === 'optimized' ? viaRegionProfile(config.model, config.region) : config.model;
   const streaming = deps.streaming?.supported(model) ?? model.info?.streaming ?? model.family !== 'llama4';
 
+  // What is sent; the inference-profile fallback may change it.
+  const plannedId = plannedInvokeId(model, config.inferenceProfile, config.region, deps.profiles);
+  const cacheKey = deps.cache ? responseCacheKey({ modelId: plannedId, body, guardrail: options.guardrail }) : undefined;
+  if (deps.cache && cacheKey && !spec.bypassCache) {
+    const hit = await deps.cache.store.get(cacheKey, deps.cache.ttlMs).catch(() => undefined);
+    if (hit) {
+      log?.info(`${id} ${hit.modelId} answered from the response cache (saved ${hit.costUsd === undefined ? 'an unpriced request' : `$${hit.costUsd.toFixed(6)}`})`);
+      events.text(hit.text);
+      return {
+        kind: 'ok', text: hit.text, stopReason: hit.stopReason, latency: {}, cached: true,
+        meter: { usage: hit.usage, costUsd: 0, estimated: false, savedUsd: hit.costUsd ?? 0 },
+        modelId: hit.modelId, configModelId: config.modelId,
+      };
+    }
+  }
+  if (deps.preflight) {
+    const estimate = costEstimate(config, body, plannedId);
+    const verdict = await deps.preflight(estimate);
+    if (!verdict.send) {
+      log?.info(`${id} not sent (${verdict.reason}): ${verdict.message}`);
+      return { kind: 'notSent', reason: verdict.reason, message: verdict.message, configModelId: config.modelId };
+    }
+  }
+
   const received: string[] = [];
   let accepted = false;
   let sent = false;
@@ -121,8 +175,7 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     deps.log?.warn(`${deps.requestId} not sent: ${message}`);
     return { kind: 'failed', failure: { kind: 'unknown', message, retryable: true }, text: '', modelId: config.modelId, configModelId: config.modelId };
   }
-  // What is sent; the inference-profile fallback may change it.
-  let modelId = plannedInvokeId(model, config.inferenceProfile, config.region, deps.profiles);
+  let modelId = plannedId;
   const started = Date.now();
   const ids = { modelId, configModelId: config.modelId };
   const record: PromptRecord = {
@@ -192,6 +245,11 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     }
     record.result = `ok, stop reason ${result.stopReason ?? 'none'}`;
     deps.recordPrompt?.(record);
+    // Only a whole answer is kept, under the key of the id first planned (what the next identical request looks up).
+    if (deps.cache && cacheKey) {
+      const answer: CachedAnswer = { text: result.text, stopReason: result.stopReason, usage: result.usage, costUsd: meter.costUsd, modelId, savedAt: Date.now() };
+      await deps.cache.store.put(cacheKey, answer).catch((err: unknown) => log?.warn(`${id} could not keep the answer in the response cache: ${String(err)}`));
+    }
     return {
       kind: 'ok', text: result.text, stopReason: result.stopReason, latency: result.latency,
       meter,
@@ -231,6 +289,15 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
   } finally {
     lease.release();
   }
+}
+
+/** Prompt tokens (estimated) × the input price, plus max_gen_len × the output price: an upper bound. */
+export function costEstimate(config: LlamaConfig, body: LlamaRequestBody, modelId: string): CostEstimate {
+  const inputTokens = estimateTokens(body.prompt, config.model.family);
+  const maxOutputTokens = body.max_gen_len;
+  const price = priceFor(config.model, config.pricing, { region: config.region });
+  const maxUsd = price ? costUsd({ inputTokens, outputTokens: maxOutputTokens }, price) : undefined;
+  return { inputTokens, maxOutputTokens, maxUsd, modelId };
 }
 
 /** Priced as served: the region's price, and latency-optimized only when Bedrock says it served that. */

@@ -236,6 +236,23 @@ export async function updateSettings(values: Record<string, unknown>): Promise<v
   await sleep(500);
 }
 
+/**
+ * Changes machine-scoped settings (budgets, `confirmAboveUsd`) through the remote settings.json
+ * editor, merged into what is there (undefined removes a key); `endpoint` must stay.
+ */
+export async function updateMachineSettings(values: Record<string, unknown>): Promise<void> {
+  if (!sandbox) throw new Error('the UI fixture is not started');
+  if ('bedrockLlama.endpoint' in values) throw new Error('updateMachineSettings: the endpoint points at localBedrock() and stays');
+  const file = path.join(sandbox.userDataDir, 'Machine', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete settings[key];
+    else settings[key] = value;
+  }
+  await workbench().writeRemoteSettings(JSON.stringify(settings, null, 2));
+  await sleep(500);
+}
+
 /** The user settings file's text as saved on disk. */
 export function userSettingsText(): string {
   if (!sandbox) throw new Error('the UI fixture is not started');

@@ -174,6 +174,20 @@ export class Workbench {
     await this.runCommand('View: Close Editor');
   }
 
+  /** The same through the remote (machine) settings.json, where machine-scoped settings live in code-server. */
+  async writeRemoteSettings(json: string): Promise<void> {
+    await this.runCommand('Preferences: Open Remote Settings (JSON)', { prefix: true });
+    const group = this.page.locator('.editor-group-container.active');
+    await group.locator('.tab.active', { hasText: 'settings.json' }).waitFor();
+    await group.locator('.monaco-editor .view-lines').locator('visible=true').first().waitFor();
+    await this.page.evaluate((text) => navigator.clipboard.writeText(text), json);
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+V');
+    await this.page.keyboard.press('Control+S');
+    await group.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+    await this.runCommand('View: Close Editor');
+  }
+
   /** Closes every editor and extra editor group (tests share one page). */
   async closeAllEditors(): Promise<void> {
     await this.runCommand('View: Close All Editor Groups');

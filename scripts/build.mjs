@@ -1,6 +1,7 @@
 // Bundles the extension with esbuild.
 //   dist/extension.js  the extension host entry (cjs, `vscode` external)
 //   dist/sdk.js        the AWS SDK, a separate file loaded on first request (see src/core/bedrock/sdkLoader.ts)
+//   dist/controlSdk.js the control plane's SDK client, loaded when model discovery runs (controlSdkLoader.ts)
 //   dist/webview/      the chat webview (browser IIFE chat.js + chat.css) and a copy of the codicons
 // --production minifies and drops source maps; --watch rebuilds on change.
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -10,15 +11,16 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /**
- * Keeps two requires run-time requires of separate files: `./sdk` in sdkLoader.ts (dist/sdk.js,
- * the AWS SDK) and `./features` in featureLoader.ts (dist/features.js, everything activation
- * does not need).
+ * Keeps run-time requires of separate files: `./sdk` in sdkLoader.ts (dist/sdk.js, the AWS SDK),
+ * `./controlSdk` in controlSdkLoader.ts (dist/controlSdk.js, model discovery's client) and
+ * `./features` in featureLoader.ts (dist/features.js, everything activation does not need).
  */
 const lazyFiles = {
   name: 'lazy-files',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(sdk|features)$/ }, (args) =>
-      args.importer.endsWith(args.path === './sdk' ? 'sdkLoader.ts' : 'featureLoader.ts') ? { path: `${args.path}.js`, external: true } : undefined,
+    const loaders = { './sdk': 'sdkLoader.ts', './controlSdk': 'controlSdkLoader.ts', './features': 'featureLoader.ts' };
+    build.onResolve({ filter: /^\.\/(sdk|controlSdk|features)$/ }, (args) =>
+      args.importer.endsWith(loaders[args.path]) ? { path: `${args.path}.js`, external: true } : undefined,
     );
   },
 };
@@ -44,6 +46,8 @@ const configs = [
     mainFields: ['module', 'main'] },
   // ESM builds of the SDK packages tree-shake better: a smaller file that loads faster on the first request.
   { ...common, entryPoints: { sdk: 'src/core/bedrock/sdk.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
+  // Model discovery's control-plane client, loaded only when discovery runs (after the first request's answer starts).
+  { ...common, entryPoints: { controlSdk: 'src/core/bedrock/controlSdk.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
   { ...common, entryPoints: { chat: 'src/webview/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 

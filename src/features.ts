@@ -57,8 +57,10 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
     base.settings.setModelLookup(models.underlying);
     services.streaming.setDiscovery(models.streamingSupported);
   });
+  services.responseCache.settingsChanged(base.settings.current);
+  const cacheSettings = base.settings.onDidChange((snapshot) => services.responseCache.settingsChanged(snapshot));
   const chat = new ChatController(services, context);
-  const owned: vscode.Disposable[] = [learned, models, clients, active, continuations, chat, lastPrompt, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
+  const owned: vscode.Disposable[] = [cacheSettings, learned, models, clients, active, continuations, chat, lastPrompt, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
   return {
     services,
     chat,

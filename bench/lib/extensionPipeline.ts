@@ -23,13 +23,17 @@ export class ExtensionPipeline {
   readonly ledger = new UsageLedger();
   constructor(readonly client: LlamaBedrockClient) {}
 
-  async run(input: PromptInput): Promise<RunFigures> {
+  /** @param onFirstText told once, at the first character (after it is timed). */
+  async run(input: PromptInput, onFirstText?: () => void): Promise<RunFigures> {
     const started = performance.now();
     let first: number | undefined;
     let chars = 0;
     const sink: GenerationSink = {
       text(delta) {
-        first ??= performance.now();
+        if (first === undefined) {
+          first = performance.now();
+          onFirstText?.();
+        }
         chars += delta.length;
       },
     };

@@ -39,7 +39,7 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
     figures,
     notes: [
       `local server in its own process; ${r.b[0]?.models ?? '?'} Llama models, system and application profiles, per-model availability; first request: ${TOKENS} one-token chunks, first after ${FIRST_BYTE_MS} ms`,
-      'in the extension discovery starts with the first request and is never awaited by it (src/models/modelDirectoryService.ts ensureStarted)',
+      'in the extension discovery starts once the first request\'s answer is coming (src/requests/modelRequest.ts), never awaited by it; B does the same here',
     ],
   };
 }

@@ -89,7 +89,7 @@ function throughputFigures(r: { a: RunFigures[]; b: RunFigures[] }): Figure[] {
 }
 
 /** The packages src/core/bedrock/sdk.ts bundles, loaded from node_modules: the baseline for dist/sdk.js. */
-const UNBUNDLED = ['@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-bedrock', '@aws-sdk/credential-providers', '@smithy/node-http-handler', 'agent-base', 'http-proxy-agent', 'https-proxy-agent'];
+const UNBUNDLED = ['@aws-sdk/client-bedrock-runtime', '@aws-sdk/credential-providers', '@smithy/node-http-handler', 'agent-base', 'http-proxy-agent', 'https-proxy-agent'];
 
 /** First `require` in a fresh process (cold) and a second one there (warm: the module cache). */
 function loadOnce(modules: string[]): { cold: number; warm: number } {

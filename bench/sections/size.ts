@@ -13,6 +13,7 @@ const BUNDLES = [
   { key: 'extension', file: 'dist/extension.js', label: 'extension bundle (evaluated at activation)' },
   { key: 'features', file: 'dist/features.js', label: 'commands and chat (loaded on first use)' },
   { key: 'sdk', file: 'dist/sdk.js', label: 'SDK bundle (loaded on first request)' },
+  { key: 'control_sdk', file: 'dist/controlSdk.js', label: 'model discovery client (loaded when discovery runs)' },
   { key: 'webview', file: 'dist/webview/chat.js', label: 'webview bundle (chat.js)' },
   { key: 'webview_css', file: 'dist/webview/chat.css', label: 'webview styles (chat.css)' },
 ];

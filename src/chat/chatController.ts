@@ -198,7 +198,7 @@ export class ChatController implements vscode.Disposable {
   /** The cost estimate of the message being written, as it would be sent now (history, attachment, images). */
   private estimateDraft(text: string, images: number, from: ChatWebview): void {
     const snapshot = this.services.settings.current;
-    if (!snapshot.ok) return;
+    if (!snapshot.ok) return from.post({ type: 'estimate', text: '' }); // no stale figure while the settings are wrong
     const conversation = this.history.active;
     const message = text.trim() || (images ? 'What is in this image?' : '');
     const turns = conversation.turns.filter(isFinished).map((t) => ({ user: promptUserText(t), assistant: t.answer }));

@@ -282,6 +282,8 @@ export const SETTINGS_SCHEMA = {
     default: 0,
     minimum: 0,
     maximum: MAX_CACHE_TTL_MINUTES,
+    // A repository must not decide that answers about its code are kept on this machine's disk.
+    scope: 'machine',
     description: 'Reuse the answer to an identical request (same model, prompt and parameters) for this many minutes, up to 43200 (30 days); a cached answer is marked and costs nothing. 0: no cache.',
     markdownDescription: 'Reuse the answer to an identical request (same model, prompt, parameters, images and guardrail) for this many minutes, up to `43200` (30 days). A cached answer is marked "cached · $0" and costs nothing; **Ask again** goes to Bedrock. `0`: no cache. **Llama: Clear Response Cache** empties it.',
     order: 18,

@@ -78,8 +78,6 @@ export class UsageLedger {
   private history: Buckets;
   /** This window's increments not yet written. */
   private unsaved: Buckets = emptyBuckets();
-  /** The increments of a save being written (storage may not have them yet). */
-  private inFlight: Buckets | undefined;
 
   constructor(history?: UsageSnapshot) {
     this.history = history ? parseBuckets(history) : emptyBuckets();
@@ -157,7 +155,6 @@ export class UsageLedger {
   beginSave(persisted: unknown): PendingSave {
     const taken = this.unsaved;
     this.unsaved = emptyBuckets();
-    this.inFlight = taken;
     const merged = mergeBuckets(parseBuckets(persisted), taken);
     let settled = false;
     return {
@@ -165,25 +162,24 @@ export class UsageLedger {
       commit: () => {
         if (settled) return;
         settled = true;
-        this.inFlight = undefined;
         // Increments recorded while the write was in flight stay unsaved and visible.
         this.history = mergeBuckets(merged, this.unsaved);
       },
       abort: () => {
         if (settled) return;
         settled = true;
-        this.inFlight = undefined;
         this.unsaved = mergeBuckets(taken, this.unsaved);
       },
     };
   }
 
   /**
-   * This window's increments not yet in storage, in the persisted form (to add to what other
-   * windows saved): the unsaved ones and those of a save still being written.
+   * This window's increments not yet handed to storage, in the persisted form (to add to what
+   * other windows saved). A save being written is not among them: the storage's in-memory
+   * value already holds it from the moment the write is asked for (VS Code's Memento).
    */
   unsavedJSON(): UsageSnapshot {
-    return toSnapshot(this.inFlight ? mergeBuckets(this.inFlight, this.unsaved) : this.unsaved);
+    return toSnapshot(this.unsaved);
   }
 
   /** History as last seen by this window (without the session), for persistence or display. */

@@ -19,11 +19,19 @@ export async function runModelRequest(
   controller: AbortController,
   events: RequestEvents,
 ): Promise<RequestOutcome> {
-  // Discovery starts with the first request, in the background: this request uses what is known now.
-  services.models.ensureStarted();
+  // Discovery starts with the first request, once its answer is coming (or it ended), so its
+  // SDK client and calls never compete with the request itself; until then the catalog applies.
+  let discoveryStarted = false;
+  const startDiscovery = (): void => {
+    if (discoveryStarted) return;
+    discoveryStarted = true;
+    services.models.ensureStarted();
+  };
   const registration = services.active.register(controller, owner);
   const stopSpinner = services.meter.startGenerating();
   const ended = new AbortController();
+  // The estimate held against the budgets while the request runs (see BudgetGuard.reserve).
+  let release = (): void => undefined;
   try {
     // Only an application profile ARN nobody has resolved yet waits for discovery (bounded, stoppable).
     if (needsDiscovery(services)) await waitForDiscovery(services, controller.signal);
@@ -37,18 +45,25 @@ export async function runModelRequest(
       tiers: services.tiers,
       recordPrompt: (record) => services.lastPrompt.set(record),
       cache: services.responseCache.forRequest(services.settings.current),
-      preflight: (estimate) => {
+      preflight: async (estimate) => {
         const current = services.settings.current;
-        return current.ok ? services.budget.preflight(estimate, current.config) : Promise.resolve({ send: true });
+        if (!current.ok) return { send: true };
+        const verdict = await services.budget.preflight(estimate, current.config);
+        if (verdict.send) release = services.budget.reserve(estimate.maxUsd ?? 0);
+        return verdict;
       },
     }, {
       ...events,
+      text: (delta) => { startDiscovery(); events.text(delta); },
       wholeAnswer: events.wholeAnswer ?? ((modelId) => showWholeAnswerWait(modelId, controller, ended.signal)),
       note: (note) => { services.notes.tell(note); events.note?.(note); },
     }, controller.signal);
+    release(); // the meter now holds what it cost
     meter(services, outcome, spec.prompt.task.kind);
     return outcome;
   } finally {
+    startDiscovery();
+    release();
     ended.abort();
     stopSpinner();
     registration.dispose();

@@ -9,6 +9,7 @@ import type { ValidationResult } from '../core/settingsSchema';
 
 export class ResponseCacheService {
   private file: FileResponseStore | undefined;
+  private wasOn = false;
 
   constructor(private readonly storage: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
 
@@ -20,6 +21,18 @@ export class ResponseCacheService {
       (err) => this.log.warn(`Response cache: eviction failed: ${String(err)}`),
     );
     return this.file;
+  }
+
+  /** Turning the cache off (0 minutes) also removes what it kept: answers are not left on disk unasked. */
+  settingsChanged(settings: ValidationResult): void {
+    const on = settings.ok && settings.config.cacheTtlMinutes > 0;
+    if (this.wasOn && !on) {
+      void this.store.clear().then(
+        (r) => { if (r.entries) this.log.info(`Response cache turned off: removed ${r.entries} answer(s)`); },
+        (err: unknown) => this.log.warn(`Response cache: could not empty it: ${String(err)}`),
+      );
+    }
+    if (settings.ok) this.wasOn = on;
   }
 
   /** The cache for a request under these settings; undefined when the cache is off (or the settings are invalid). */

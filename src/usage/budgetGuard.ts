@@ -14,12 +14,21 @@ const MAX_WARNED = 100;
 export class BudgetGuard {
   private sessionId = String(Date.now());
   private readonly given = new Set<string>();
+  /** Estimates of requests sent and not yet metered, USD. */
+  private reserved = 0;
 
   constructor(private readonly usage: UsageStore, private readonly state: vscode.Memento) {}
 
   /** Whether a request with this estimate may go out; may ask the user (a modal dialog). */
   async preflight(estimate: CostEstimate, config: LlamaConfig): Promise<PreflightVerdict> {
     if (!hasLimits(config) && config.confirmAboveUsd <= 0) return { send: true }; // the usual case: nothing to read
+    // Without a price a budget cannot judge the request: say so rather than let it through unseen
+    // (provisioned throughput is billed by the hour, not per request, and budgets do not cover it).
+    if (estimate.maxUsd === undefined && !estimate.hourly && hasLimits(config) && config.budgetAction !== 'warn') {
+      const why = `${estimate.modelId} has no price, so your budgets cannot account for this request. Set its price in bedrockLlama.pricing.`;
+      if (config.budgetAction === 'block') return { send: false, reason: 'budget', message: `Not sent: ${why}` };
+      return this.confirm(`${why} Send it anyway?`, 'budget');
+    }
     const add = estimate.maxUsd ?? 0;
     const passed = budgetsPassedBy(this.spent(new Date()), limits(config), add);
     if (passed.length > 0 && config.budgetAction === 'block') return { send: false, reason: 'budget', message: blockedMessage(passed[0], estimate) };
@@ -35,6 +44,7 @@ export class BudgetGuard {
     if (!hasLimits(config)) return;
     const now = new Date();
     const warned = this.warned();
+    const before = warned.length;
     for (const level of crossedLevels(this.spent(now), limits(config), now, this.sessionId)) {
       if (warned.includes(level.key)) continue;
       // 100 % covers 80 %: a jump past both warns once.
@@ -50,7 +60,8 @@ export class BudgetGuard {
         else if (pick === 'Change Budget') void vscode.commands.executeCommand('workbench.action.openSettings', budgetSetting(level.name));
       });
     }
-    void Promise.resolve(this.state.update(WARNED_KEY, warned.slice(-MAX_WARNED))).catch(() => undefined);
+    // Written only when a warning was given: every write goes out to every window.
+    if (warned.length > before) void Promise.resolve(this.state.update(WARNED_KEY, warned.slice(-MAX_WARNED))).catch(() => undefined);
   }
 
   /** A reset meter starts a new session: its budget may warn again. */
@@ -58,9 +69,24 @@ export class BudgetGuard {
     this.sessionId = String(Date.now());
   }
 
+  /**
+   * Holds back a sent request's estimate until it is metered, so requests running at once (a
+   * summary beside a chat answer) cannot each fit a budget that together they pass.
+   */
+  reserve(usd: number): () => void {
+    this.reserved += usd;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.reserved -= usd;
+    };
+  }
+
   private spent(at: Date): Spent {
     const shared = this.usage.sharedTotals(at);
-    return { session: this.usage.ledger.sessionTotals().costUsd, daily: shared.day.costUsd, monthly: shared.month.costUsd };
+    const held = Math.max(0, this.reserved);
+    return { session: this.usage.ledger.sessionTotals().costUsd + held, daily: shared.day.costUsd + held, monthly: shared.month.costUsd + held };
   }
 
   /** The warnings given: by any window (shared storage), and by this one (kept here too, see below). */

@@ -86,6 +86,25 @@ describe('budgets that act', function () {
     assert.deepEqual(turn.error?.actions, ['openSettings']);
   });
 
+  it('block sends nothing for a model without a price, and says how to give it one', async () => {
+    const unpriced = 'arn:aws:bedrock:us-west-2:123456789012:imported-model/llama-tuned';
+    await setSetting('modelId', unpriced);
+    await setSetting('modelFamily', 'llama3');
+    await setSetting('dailyBudgetUsd', 1000);
+    await setSetting('budgetAction', 'block');
+    try {
+      await settled(api, (c) => c.modelId === unpriced && c.budgetAction === 'block');
+      const doc = await summarize();
+      assert.equal(bedrock().requests.length, 0);
+      assert.equal(doc.getText(), SOURCE);
+      await vscode.commands.executeCommand('bedrockLlama.explainSelection');
+      assert.match(api.chat.activeConversation.turns.at(-1)?.error?.message ?? '', /^Not sent: .*imported-model\/llama-tuned has no price, so your budgets cannot account for this request\. Set its price in bedrockLlama\.pricing\.$/);
+    } finally {
+      await setSetting('modelId', MODEL);
+      await setSetting('modelFamily', undefined);
+    }
+  });
+
   it('block lets a request through that fits, with the estimate as an upper bound', async () => {
     const spent = api.services.usage.sharedTotals(new Date()).day.costUsd;
     await setSetting('dailyBudgetUsd', spent + 1);

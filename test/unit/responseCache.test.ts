@@ -84,6 +84,25 @@ describe('response cache file store', () => {
     assert.equal(await new FileResponseStore(dir).get(testKey('other'), MINUTE), undefined);
   });
 
+  it('keeps its files private to the user, and removes entries unused for longer than any time-to-live', async () => {
+    const store = new FileResponseStore(dir);
+    const key = testKey('private');
+    await store.put(key, answer('secret-looking code'));
+    await store.idle();
+    const { statSync, utimesSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    const file = join(dir, readdirSync(dir).find((n) => n.startsWith(key))!);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    // Unused for 31 days: the next write's eviction pass removes it, whatever the size bound.
+    const old = (Date.now() - 31 * 24 * 3600_000) / 1000;
+    utimesSync(file, old, old);
+    await store.put(testKey('fresh'), answer('new'));
+    await store.idle();
+    assert.equal(await store.get(key, Number.MAX_SAFE_INTEGER), undefined);
+    assert.ok(await store.get(testKey('fresh'), MINUTE));
+  });
+
   it('keeps an answer without a price or stop reason as such', async () => {
     const key = testKey('unpriced');
     const store = new FileResponseStore(dir);

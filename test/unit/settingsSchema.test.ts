@@ -216,7 +216,7 @@ describe('SETTINGS_SCHEMA', () => {
     const scoped = Object.entries(SETTINGS_SCHEMA as Record<string, SettingSchema>).filter(([, s]) => s.scope !== undefined);
     assert.deepEqual(scoped.map(([key, s]) => [key, s.scope]), [
       ['bedrockLlama.region', 'machine'], ['bedrockLlama.profile', 'machine'], ['bedrockLlama.endpoint', 'machine'],
-      ['bedrockLlama.pricing', 'machine'], ['bedrockLlama.budgetUsd', 'machine'],
+      ['bedrockLlama.pricing', 'machine'], ['bedrockLlama.budgetUsd', 'machine'], ['bedrockLlama.cacheTtlMinutes', 'machine'],
       ['bedrockLlama.dailyBudgetUsd', 'machine'], ['bedrockLlama.monthlyBudgetUsd', 'machine'], ['bedrockLlama.budgetAction', 'machine'],
       ['bedrockLlama.confirmAboveUsd', 'machine'],
     ]);

@@ -6,17 +6,6 @@ export {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
-// The control plane (model discovery) adds ~90 KB here; a file of its own would repeat the
-// ~300 KB of shared SDK core and parse it while the first request may be running.
-export {
-  BedrockClient,
-  GetFoundationModelAvailabilityCommand,
-  GetInferenceProfileCommand,
-  ListCustomModelsCommand,
-  ListFoundationModelsCommand,
-  ListInferenceProfilesCommand,
-  ListProvisionedModelThroughputsCommand,
-} from '@aws-sdk/client-bedrock';
 export { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 export { NodeHttpHandler } from '@smithy/node-http-handler';
 export { ProxyRoutingAgent } from './proxyAgent';

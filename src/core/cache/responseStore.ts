@@ -4,12 +4,14 @@
 // mtime, touched on every hit: eviction removes the least recently used entries once the
 // directory grows past its bound. Anything unreadable is a miss and is removed.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exact, isCount, isFiniteNumber, maxLength, oneOf, optional, type Check } from '../chat/guards';
 import type { CachedAnswer, ResponseCache } from '../request/runRequest';
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+/** The longest `bedrockLlama.cacheTtlMinutes` (30 days): entries unused for longer are removed. */
+const MAX_UNUSED_MS = 43_200 * 60_000;
 const VERSION = 1;
 const KEY = /^[0-9a-f]{64}$/;
 const ENTRY = /^([0-9a-f]{64})\.json$/;
@@ -41,6 +43,7 @@ export interface ClearResult {
 
 export class FileResponseStore implements ResponseCache {
   private evicting: Promise<void> | undefined;
+  private privateDir: Promise<void> | undefined;
   private evictAgain = false;
 
   /** @param onError told about background failures (eviction), which have no caller to reject to. */
@@ -85,10 +88,14 @@ export class FileResponseStore implements ResponseCache {
       v: VERSION, text: answer.text, stopReason: answer.stopReason, usage: { inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens },
       costUsd: answer.costUsd, modelId: answer.modelId, savedAt: answer.savedAt,
     };
-    await mkdir(this.dir, { recursive: true });
+    // Answers quote the code they were asked about: only this user may read them.
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // A folder made by an earlier version (or another umask) is closed once per store.
+    this.privateDir ??= chmod(this.dir, 0o700).catch(() => undefined);
+    await this.privateDir;
     const temp = join(this.dir, `${key}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(temp, JSON.stringify(entry), { encoding: 'utf8', flag: 'wx' });
+      await writeFile(temp, JSON.stringify(entry), { encoding: 'utf8', flag: 'wx', mode: 0o600 });
       await renameWithRetry(temp, this.pathOf(key));
     } catch (err) {
       await unlink(temp).catch(() => undefined);
@@ -149,7 +156,9 @@ export class FileResponseStore implements ResponseCache {
     }
     entries.sort((a, b) => a.mtimeMs - b.mtimeMs);
     for (const file of entries) {
-      if (total <= this.maxBytes) break;
+      // Unused for longer than any time-to-live allows: expired under every setting.
+      const expired = Date.now() - file.mtimeMs > MAX_UNUSED_MS;
+      if (total <= this.maxBytes && !expired) break;
       // Another window may have removed it already: its bytes are gone either way.
       await unlink(file.path).catch(() => undefined);
       total -= file.size;

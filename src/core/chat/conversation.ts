@@ -136,6 +136,7 @@ export function canRetry(turn: Turn): boolean {
 export function startContinue(turn: Turn): boolean {
   if (!canContinue(turn)) return false;
   turn.roundStart = turn.answer.length;
+  delete turn.cached; // the next round is Bedrock's, and billed
   turn.status = 'streaming';
   return true;
 }
@@ -146,6 +147,7 @@ export function startRetry(turn: Turn): boolean {
   turn.answer = turn.answer.slice(0, turn.roundStart);
   turn.status = 'streaming';
   delete turn.error;
+  delete turn.cached;
   return true;
 }
 

@@ -12,7 +12,8 @@ import type { BedrockClientOptions } from '../bedrock/client';
 import { sharedClientConfig } from '../bedrock/clientConfig';
 import { toBedrockLlamaError, type ErrorContext } from '../bedrock/errors';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../bedrock/httpHandler';
-import { loadSdk, type Sdk } from '../bedrock/sdkLoader';
+import { loadControlSdk, type ControlSdk } from '../bedrock/controlSdkLoader';
+import { loadSdk } from '../bedrock/sdkLoader';
 import { proxyForUrl, displayProxyUrl } from '../proxyConfig';
 import { cacheKey } from './discoveryCache';
 import type {
@@ -43,7 +44,7 @@ export interface ControlPlaneOptions extends BedrockClientOptions {
 
 export class ControlPlaneClient {
   readonly auth: AuthSource;
-  private client: Promise<[Sdk, BedrockClient]> | undefined;
+  private client: Promise<[ControlSdk, BedrockClient]> | undefined;
   private resolvedRegion: string | undefined;
 
   constructor(private readonly options: ControlPlaneOptions) {
@@ -73,7 +74,7 @@ export class ControlPlaneClient {
   }
 
   async discover(signal?: AbortSignal): Promise<DiscoveryResult> {
-    let sdk: Sdk;
+    let sdk: ControlSdk;
     let client: BedrockClient;
     try {
       [sdk, client] = await this.sdk();
@@ -166,7 +167,7 @@ export class ControlPlaneClient {
 
   // One call per model the account might use; a denied permission for the call itself means
   // "unknown", not "no access", so the first denial stops the asking.
-  private async checkAccess(sdk: Sdk, send: Send, models: DiscoveredModel[]): Promise<void> {
+  private async checkAccess(sdk: ControlSdk, send: Send, models: DiscoveredModel[]): Promise<void> {
     let allowed = true;
     await forEach(models.filter((m) => !isProvisionedVariant(m)), async (model) => {
       if (!allowed) return;
@@ -200,8 +201,10 @@ export class ControlPlaneClient {
   }
 
 
-  private sdk(): Promise<[Sdk, BedrockClient]> {
-    this.client ??= loadSdk().then((sdk): [Sdk, BedrockClient] => [sdk, new sdk.BedrockClient(sharedClientConfig(sdk, this.options, this.auth))]);
+  private sdk(): Promise<[ControlSdk, BedrockClient]> {
+    // Credentials, proxy and HTTP handler come from the runtime's SDK file, the client from its own.
+    this.client ??= Promise.all([loadSdk(), loadControlSdk()]).then(([runtime, control]): [ControlSdk, BedrockClient] =>
+      [control, new control.BedrockClient(sharedClientConfig(runtime, this.options, this.auth))]);
     return this.client;
   }
 
@@ -295,7 +298,7 @@ function toModel(m: RawModel): DiscoveredModel {
 }
 
 async function listProfiles(
-  sdk: Sdk,
+  sdk: ControlSdk,
   send: Send,
   type: 'SYSTEM_DEFINED' | 'APPLICATION',
 ): Promise<DiscoveredProfile[]> {
@@ -341,7 +344,7 @@ async function listAll<T>(page: (nextToken: string | undefined) => Promise<{ ite
 }
 
 /** Custom models whose base is a Llama model (ListCustomModels, every page). */
-async function listCustomModels(sdk: Sdk, send: Send): Promise<DiscoveredCustomModel[]> {
+async function listCustomModels(sdk: ControlSdk, send: Send): Promise<DiscoveredCustomModel[]> {
   const raw = await listAll(async (nextToken) => {
     const got = await send<{ modelSummaries?: RawCustomModel[]; nextToken?: string }>(new sdk.ListCustomModelsCommand({ maxResults: 100, nextToken }));
     return { items: got.modelSummaries, nextToken: got.nextToken };
@@ -364,7 +367,7 @@ async function listCustomModels(sdk: Sdk, send: Send): Promise<DiscoveredCustomM
 }
 
 /** Provisioned throughputs whose foundation model is a Llama model (every page). */
-async function listProvisioned(sdk: Sdk, send: Send): Promise<DiscoveredProvisioned[]> {
+async function listProvisioned(sdk: ControlSdk, send: Send): Promise<DiscoveredProvisioned[]> {
   const raw = await listAll(async (nextToken) => {
     const got = await send<{ provisionedModelSummaries?: RawProvisioned[]; nextToken?: string }>(
       new sdk.ListProvisionedModelThroughputsCommand({ maxResults: 100, nextToken }),

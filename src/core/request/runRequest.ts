@@ -12,7 +12,7 @@ import { costUsd, priceFor } from '../pricing';
 import { generateWithProfileFallback, plannedInvokeId, type ProfileMemory, type RegionAwareClient } from '../profileFallback';
 import { buildPrompt, PromptTooLongError, type PromptInput } from '../prompt';
 import type { LlamaConfig, ValidationResult } from '../settingsSchema';
-import { estimateTokens } from '../tokenCount';
+import { estimateMargin, estimateTokens } from '../tokenCount';
 import { responseCacheKey } from '../cache/cacheKey';
 import type { LlamaRequestBody, RequestOptions, ServedAs, StopReason, TokenUsage } from '../types';
 import { stopCauseOf, type Metered, type RequestOutcome } from './outcome';
@@ -79,6 +79,8 @@ export interface CostEstimate {
   /** Upper bound in USD; undefined when the model has no price. */
   maxUsd: number | undefined;
   modelId: string;
+  /** Provisioned throughput: billed per model unit-hour, not per request. */
+  hourly: boolean;
 }
 
 export type PreflightVerdict = { send: true } | { send: false; reason: 'budget' | 'declined'; message: string };
@@ -141,8 +143,10 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
 
   // What is sent; the inference-profile fallback may change it.
   const plannedId = plannedInvokeId(model, config.inferenceProfile, config.region, deps.profiles);
-  const cacheKey = deps.cache ? responseCacheKey({ modelId: plannedId, body, guardrail: options.guardrail }) : undefined;
-  if (deps.cache && cacheKey && !spec.bypassCache) {
+  // A DRAFT guardrail changes under the same name: its answers are not kept.
+  const cacheable = deps.cache && options.guardrail?.version !== 'DRAFT';
+  const cacheKey = cacheable ? responseCacheKey({ modelId: plannedId, body, guardrail: options.guardrail, endpoint: config.endpoint, region: config.region }) : undefined;
+  if (deps.cache && cacheKey && !spec.bypassCache && !signal.aborted) {
     const hit = await deps.cache.store.get(cacheKey, deps.cache.ttlMs).catch(() => undefined);
     if (hit) {
       log?.info(`${id} ${hit.modelId} answered from the response cache (saved ${hit.costUsd === undefined ? 'an unpriced request' : `$${hit.costUsd.toFixed(6)}`})`);
@@ -293,11 +297,15 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
 
 /** Prompt tokens (estimated) × the input price, plus max_gen_len × the output price: an upper bound. */
 export function costEstimate(config: LlamaConfig, body: LlamaRequestBody, modelId: string): CostEstimate {
-  const inputTokens = estimateTokens(body.prompt, config.model.family);
+  // The estimator's own safety margin keeps the count at or above the real one (tokenCount.ts).
+  const inputTokens = Math.ceil(estimateTokens(body.prompt, config.model.family) * (1 + estimateMargin(config.model.family)));
   const maxOutputTokens = body.max_gen_len;
-  const price = priceFor(config.model, config.pricing, { region: config.region });
-  const maxUsd = price ? costUsd({ inputTokens, outputTokens: maxOutputTokens }, price) : undefined;
-  return { inputTokens, maxOutputTokens, maxUsd, modelId };
+  // The dearer of the prices it may be served at (latency-optimized costs more where offered).
+  const prices = [priceFor(config.model, config.pricing, { region: config.region })];
+  if (config.latency === 'optimized') prices.push(priceFor(config.model, config.pricing, { region: config.region, latency: 'optimized' }));
+  const costs = prices.filter((p) => p !== undefined).map((p) => costUsd({ inputTokens, outputTokens: maxOutputTokens }, p));
+  const maxUsd = costs.length ? Math.max(...costs) : undefined;
+  return { inputTokens, maxOutputTokens, maxUsd, modelId, hourly: config.model.kind === 'arn-provisioned' };
 }
 
 /** Priced as served: the region's price, and latency-optimized only when Bedrock says it served that. */

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { SETTINGS_SCHEMA, validateSettings, type LlamaConfig, type SettingSchema } from '../../src/core/settingsSchema';
+import { SETTINGS_DOCS } from '../../src/core/settingsDocs';
+import { SETTINGS_SCHEMA, validateSettings, type LlamaConfig, type SettingKey, type SettingSchema } from '../../src/core/settingsSchema';
 import { readRawSettings, USER_ONLY_KEYS, type InspectedSetting } from '../../src/core/settingsScope';
 
 const NOT_A_URL =
@@ -188,7 +189,9 @@ describe('SETTINGS_SCHEMA', () => {
     ]);
     for (const [key, s] of Object.entries(SETTINGS_SCHEMA)) {
       assert.ok(key.startsWith('bedrockLlama.'));
-      assert.ok(s.description.length > 10 && s.markdownDescription.length > 10, key);
+      const docs = SETTINGS_DOCS[key as SettingKey];
+      assert.ok(docs.description.length > 10 && docs.markdownDescription.length > 10, key);
+      if ('enum' in s) assert.equal(docs.enumDescriptions?.length, s.enum.length, `${key}: one description per value`);
     }
   });
 
@@ -229,7 +232,7 @@ describe('SETTINGS_SCHEMA', () => {
     const m = SETTINGS_SCHEMA['bedrockLlama.maxGenLen'];
     assert.deepEqual([m.type, m.minimum, m.maximum], ['integer', 1, 8192]);
     assert.deepEqual(SETTINGS_SCHEMA['bedrockLlama.inferenceProfile'].enum, ['auto', 'off', 'us', 'eu', 'apac', 'global']);
-    assert.equal(SETTINGS_SCHEMA['bedrockLlama.inferenceProfile'].enumDescriptions.length, 6);
+    assert.equal(SETTINGS_DOCS['bedrockLlama.inferenceProfile'].enumDescriptions?.length, 6);
   });
 });
 

@@ -43,7 +43,7 @@ export class BudgetGuard {
   check(config: LlamaConfig): void {
     if (!hasLimits(config)) return;
     const now = new Date();
-    const warned = this.warned();
+    const warned = this.warnedKeys();
     const before = warned.length;
     for (const level of crossedLevels(this.spent(now), limits(config), now, this.sessionId)) {
       if (warned.includes(level.key)) continue;
@@ -98,9 +98,6 @@ export class BudgetGuard {
     return [...new Set([...stored, ...this.given])];
   }
 
-  private warned(): string[] {
-    return this.warnedKeys();
-  }
 
   private async confirm(message: string, why: 'budget' | 'above'): Promise<PreflightVerdict> {
     const pick = await vscode.window.showWarningMessage(message, { modal: true, detail: 'Estimated: the prompt at the input price plus the longest allowed answer at the output price.' }, 'Send');

@@ -9,14 +9,11 @@ import type { LlamaConfig } from '../../src/core/settingsSchema';
 import type { ExtensionApi } from '../../src/extension';
 import { UsageStore } from '../../src/usage/usageStore';
 import { activate } from './support/extension';
+import { setSetting } from './support/settings';
 import { textResponse, useLocalBedrock } from './support/localBedrock';
 
 const SOURCE = 'function add(a: number, b: number) {\n  return a + b;\n}\n';
 const KEYS = ['modelId', 'region', 'dailyBudgetUsd', 'monthlyBudgetUsd', 'budgetUsd', 'budgetAction', 'pricing'];
-
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('bedrockLlama').update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 async function summarize(): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: SOURCE });

@@ -7,22 +7,11 @@ import * as vscode from 'vscode';
 import { PROMPT_SEPARATOR } from '../../src/core/request/promptRecord';
 import type { ExtensionApi } from '../../src/extension';
 import { activate } from './support/extension';
+import { setSetting, until } from './support/settings';
 import { textResponse, useLocalBedrock } from './support/localBedrock';
 
 const SOURCE = ['function add(a: number, b: number) {', '  const sum = a + b;', '  return sum;', '}', ''].join('\n');
 const SCOUT = 'us.meta.llama4-scout-17b-instruct-v1:0';
-
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('bedrockLlama').update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function openSource(): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: SOURCE });

@@ -11,24 +11,13 @@ import { FileResponseStore, type ClearResult } from '../../src/core/cache/respon
 import type { CachedAnswer } from '../../src/core/request/runRequest';
 import type { ExtensionApi } from '../../src/extension';
 import { activate } from './support/extension';
+import { setSetting, until } from './support/settings';
 import { textResponse, useLocalBedrock } from './support/localBedrock';
 
 const SOURCE = ['function add(a: number, b: number) {', '  const sum = a + b;', '  return sum;', '}', ''].join('\n');
 const MODEL = 'us.meta.llama3-3-70b-instruct-v1:0';
 // Bedrock's counts for every scripted answer: priced at $0.72 per 1M tokens in and out.
 const COUNTS = { metrics: { inputTokenCount: 1000, outputTokenCount: 500 } };
-
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('bedrockLlama').update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('response cache in VS Code', function () {
   this.timeout(40_000);
@@ -128,12 +117,17 @@ describe('response cache in VS Code', function () {
       editor.selection = new vscode.Selection(1, 0, 2, doc.lineAt(2).text.length);
       await vscode.commands.executeCommand('bedrockLlama.summarizeSelection');
     };
+    // `undo` acts on the focused editor: the summary's notification must not have taken the focus.
+    const undo = async () => {
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+      await vscode.commands.executeCommand('undo');
+    };
     bedrock().enqueue(textResponse('Adds the two numbers\nand returns the sum.', { chunks: 4, ...COUNTS }));
     await summarize();
     assert.equal(sent(), 1);
     const summarized = doc.getText();
     assert.notEqual(summarized, SOURCE);
-    await vscode.commands.executeCommand('undo');
+    await undo();
     assert.equal(doc.getText(), SOURCE);
 
     const saved = api.services.usage.ledger.sessionTotals().savedUsd;
@@ -148,9 +142,9 @@ describe('response cache in VS Code', function () {
     await until('the fresh summary', () => sent() === 2 && doc.getText().includes('Returns a plus b.'));
     await until('the request to end', () => api.services.active.size === 0);
     assert.ok(!doc.getText().includes('Adds the two numbers'), 'the cached summary was replaced');
-    await vscode.commands.executeCommand('undo');
+    await undo();
     assert.equal(doc.getText(), summarized, 'one undo takes the fresh summary back out');
-    await vscode.commands.executeCommand('undo');
+    await undo();
     assert.equal(doc.getText(), SOURCE);
   });
 

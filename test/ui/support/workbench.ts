@@ -161,25 +161,21 @@ export class Workbench {
    * code-server's workbench does not notice edits made to the file behind its back.
    */
   async writeUserSettings(json: string): Promise<void> {
-    await this.runCommand('Preferences: Open User Settings (JSON)');
-    const group = this.page.locator('.editor-group-container.active');
-    await group.locator('.tab.active', { hasText: 'settings.json' }).waitFor();
-    await group.locator('.monaco-editor .view-lines').locator('visible=true').first().waitFor();
-    // A paste, not typing: typed brackets and quotes would be auto-closed.
-    await this.page.evaluate((text) => navigator.clipboard.writeText(text), json);
-    await this.page.keyboard.press('Control+A');
-    await this.page.keyboard.press('Control+V');
-    await this.page.keyboard.press('Control+S');
-    await group.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
-    await this.runCommand('View: Close Editor');
+    await this.writeSettingsFile('Preferences: Open User Settings (JSON)', json, false);
   }
 
   /** The same through the remote (machine) settings.json, where machine-scoped settings live in code-server. */
   async writeRemoteSettings(json: string): Promise<void> {
-    await this.runCommand('Preferences: Open Remote Settings (JSON)', { prefix: true });
+    // code-server adds the remote's name after the title.
+    await this.writeSettingsFile('Preferences: Open Remote Settings (JSON)', json, true);
+  }
+
+  private async writeSettingsFile(command: string, json: string, prefix: boolean): Promise<void> {
+    await this.runCommand(command, { prefix });
     const group = this.page.locator('.editor-group-container.active');
     await group.locator('.tab.active', { hasText: 'settings.json' }).waitFor();
     await group.locator('.monaco-editor .view-lines').locator('visible=true').first().waitFor();
+    // A paste, not typing: typed brackets and quotes would be auto-closed.
     await this.page.evaluate((text) => navigator.clipboard.writeText(text), json);
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.press('Control+V');

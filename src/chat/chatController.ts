@@ -7,7 +7,7 @@
 // Generating. Outcomes are shown in the turn itself, with the actions of the failure's kind.
 import * as vscode from 'vscode';
 import {
-  addEstimatedUsage, blockRound, failRound, findTurn, isFinished, promptUserText, finishRound, newId, promptFor, startAskAgain, startContinue, startRetry, stopRound,
+  addEstimatedUsage, blockRound, failRound, findTurn, isFinished, promptUserText, finishRound, newId, promptFor, startAskAgain, startAskSelected, startContinue, startRetry, stopRound,
   type Conversation, type EditorTurnRequest, type ErrorAction, type Turn,
 } from '../core/chat/conversation';
 import { chatErrorActions } from '../core/chat/errorActions';
@@ -17,6 +17,7 @@ import { isEditorTurnRequest } from '../core/chat/validate';
 import { CATALOG } from '../core/catalog';
 import type { Attachment } from '../core/prompt';
 import { redact } from '../core/bedrock/redact';
+import { chooseModel, lineCount, routedConfig } from '../core/routing';
 import { draftEstimate } from '../core/request/draftEstimate';
 import { blockedMessage } from '../core/request/guardrailMessage';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
@@ -40,6 +41,8 @@ interface Flight {
   wholeAnswer?: { since: number; model: string };
   /** "Ask again": past the response cache, to Bedrock. */
   bypassCache?: boolean;
+  /** "Ask <selected model>": past routing. */
+  selectedModel?: boolean;
   done?: Promise<void>;
 }
 
@@ -148,6 +151,7 @@ export class ChatController implements vscode.Disposable {
       case 'continue':
       case 'retry':
       case 'askAgain':
+      case 'askSelected':
         void this.resume(this.history.active, msg.turnId, msg.requestId, msg.type, from);
         return;
       case 'newChat':
@@ -204,8 +208,11 @@ export class ChatController implements vscode.Disposable {
     const turns = conversation.turns.filter(isFinished).map((t) => ({ user: promptUserText(t), assistant: t.answer }));
     const attachment = this.pending ?? [...conversation.turns].reverse().find((t) => t.attachment)?.attachment;
     const prompt = { task: { kind: 'chat' as const, message }, turns, attachment, images: images || undefined };
+    // Priced on the model the message would go to (bedrockLlama.taskModels.chat under routing).
+    const { models } = this.services;
+    const route = chooseModel(snapshot.config, { task: 'chat', lines: lineCount(attachment?.text), images }, models.available, { underlying: models.underlying });
     try {
-      from.post({ type: 'estimate', text: message ? draftEstimate(snapshot.config, prompt) : '' });
+      from.post({ type: 'estimate', text: message ? draftEstimate(routedConfig(snapshot.config, route), prompt) : '' });
     } catch (err) {
       this.services.log.warn(`Chat: could not estimate the draft's cost: ${String(err)}`);
     }
@@ -237,17 +244,17 @@ export class ChatController implements vscode.Disposable {
     return this.resume(this.history.active, turnId, `ext-${newId()}`, 'askAgain');
   }
 
-  private async resume(conversation: Conversation, turnId: string, requestId: string, how: 'continue' | 'retry' | 'askAgain', from?: ChatWebview): Promise<void> {
+  private async resume(conversation: Conversation, turnId: string, requestId: string, how: 'continue' | 'retry' | 'askAgain' | 'askSelected', from?: ChatWebview): Promise<void> {
     if (this.flight) return from?.post({ type: 'notice', message: BUSY_NOTICE });
     const turn = findTurn(conversation, turnId);
-    const start = { continue: startContinue, retry: startRetry, askAgain: startAskAgain }[how];
+    const start = { continue: startContinue, retry: startRetry, askAgain: startAskAgain, askSelected: startAskSelected }[how];
     if (!turn || !start(turn)) return;
-    await this.begin(conversation, turn, requestId, how === 'askAgain');
+    await this.begin(conversation, turn, requestId, { bypassCache: how === 'askAgain', selectedModel: how === 'askSelected' });
   }
 
   /** Runs a round of `turn` (already set streaming) as the one request in flight. */
-  private begin(conversation: Conversation, turn: Turn, requestId: string, bypassCache = false): Promise<void> {
-    const flight: Flight = { requestId, turnId: turn.id, controller: new AbortController(), bypassCache };
+  private begin(conversation: Conversation, turn: Turn, requestId: string, how: Pick<Flight, 'bypassCache' | 'selectedModel'> = {}): Promise<void> {
+    const flight: Flight = { requestId, turnId: turn.id, controller: new AbortController(), ...how };
     this.flight = flight;
     this.postTurn(conversation, turn);
     this.broadcast({ type: 'busy', busy: { requestId, turnId: turn.id } });
@@ -281,6 +288,7 @@ export class ChatController implements vscode.Disposable {
       prompt: images.length ? { ...promptFor(conversation, turn), images: images.length } : promptFor(conversation, turn),
       images: images.length ? images : undefined,
       bypassCache: flight.bypassCache,
+      selectedModel: flight.selectedModel,
     }, { kind: 'chat' }, flight.controller, {
       text: (delta) => {
         this.history.appendAnswer(conversation, turn, delta);
@@ -299,7 +307,7 @@ export class ChatController implements vscode.Disposable {
   private settle(turn: Turn, outcome: RequestOutcome): void {
     switch (outcome.kind) {
       case 'ok':
-        return finishRound(turn, { stopReason: outcome.stopReason, usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId, cached: outcome.cached });
+        return finishRound(turn, { stopReason: outcome.stopReason, usage: outcome.meter.usage, costUsd: outcome.meter.costUsd, modelId: outcome.configModelId, cached: outcome.cached, routed: outcome.routed?.reason });
       case 'stopped':
         if (outcome.meter) addEstimatedUsage(turn, outcome.meter.usage, outcome.meter.costUsd, outcome.configModelId);
         return stopRound(turn);

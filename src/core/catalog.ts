@@ -137,6 +137,17 @@ export function findModel(baseId: string): ModelInfo | undefined {
   return BY_ID.get(baseId) ?? BY_ID.get(baseId.replace(/:\d+k$/, ''));
 }
 
+/**
+ * What to call a model id in the UI: the catalog's name for a base or profile id
+ * (`us.meta.llama3-2-3b-instruct-v1:0` → "Llama 3.2 3B Instruct"), an ARN's last part, else the id.
+ */
+export function modelLabel(id: string): string {
+  const info = findModel(id.replace(/^(us|eu|apac|global)\./, ''));
+  if (info) return info.label;
+  const arn = /^arn:aws[\w-]*:bedrock:[^:]*:[^:]*:(.+)$/.exec(id);
+  return arn ? arn[1].slice(arn[1].indexOf('/') + 1) || id : id;
+}
+
 /** Inference-profile id of a base model in a geography (a profile id's prefix is replaced). */
 export function profileIdFor(baseId: string, geography: Geography): string {
   return `${geography}.${splitGeography(baseId).rest}`;

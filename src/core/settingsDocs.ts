@@ -155,5 +155,19 @@ export const SETTINGS_DOCS: Record<SettingKey, SettingDocs> = {
     description: "Ask before sending a request whose estimated cost (the prompt plus max_gen_len of answer) is above this many USD. 0: never ask.",
     markdownDescription: "Ask before sending a request whose estimated cost is above this many USD: the prompt (estimated) at the input price plus `#bedrockLlama.maxGenLen#` tokens at the output price, an upper bound. `0`: never ask.",
     order: 22
+  },
+  "bedrockLlama.routing": {
+    description: "auto: each task goes to the model in bedrockLlama.taskModels for it, or a small model for small tasks (inline summaries, Summarize Files…); the answer says which model answered. off: everything goes to the selected model.",
+    markdownDescription: "`auto`: each task goes to the model `#bedrockLlama.taskModels#` names for it; without one, inline summaries of up to 300 lines and **Summarize Files…** go to the smallest Llama the region offers (Llama 3.2 3B, else Llama 3.1 8B) when it is cheaper than the selected model. Explain, Ask and chat go to the selected model. Every answer says which model answered and what it cost; a routed chat answer offers **Ask** the selected model. `off`: everything goes to the selected model.",
+    enumDescriptions: [
+      "Everything goes to the selected model (bedrockLlama.modelId).",
+      "Each task goes to its model in bedrockLlama.taskModels, or small tasks to a small model."
+    ],
+    order: 23
+  },
+  "bedrockLlama.taskModels": {
+    description: "With bedrockLlama.routing auto: a model per task, e.g. { \"summarize\": \"meta.llama3-2-3b-instruct-v1:0\", \"chat\": \"us.meta.llama3-3-70b-instruct-v1:0\" }. Tasks: summarize, explain, ask, chat, batch.",
+    markdownDescription: "With `#bedrockLlama.routing#` `auto`: a model per task, by Bedrock model id, inference-profile id or ARN, e.g. `{ \"summarize\": \"meta.llama3-2-3b-instruct-v1:0\", \"chat\": \"us.meta.llama3-3-70b-instruct-v1:0\" }`. Tasks: `summarize`, `explain`, `ask`, `chat`, `batch`. A task without an entry follows the built-in rule.",
+    order: 24
   }
 };

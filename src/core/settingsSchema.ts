@@ -2,6 +2,7 @@
 // `contributes.configuration` is checked against, and a validator that turns raw
 // values into a typed config or into messages naming the setting and what it allows.
 // Nothing is sent to Bedrock while a setting is invalid.
+import { ROUTE_TASKS, ROUTING_MODES, type RouteTask, type RoutingMode } from './routingSettings';
 import { DEFAULT_MODEL_ID, resolveModel, type Price, type ResolveOptions, type ResolvedModel } from './catalog';
 
 export const SECTION = 'bedrockLlama';
@@ -51,6 +52,9 @@ export interface LlamaConfig {
   monthlyBudgetUsd: number;
   budgetAction: BudgetAction;
   confirmAboveUsd: number;
+  routing: RoutingMode;
+  /** Model id per task, as written (resolved when a request is routed: see routing.ts). */
+  taskModels: Partial<Record<RouteTask, string>>;
 }
 
 export interface SettingError {
@@ -81,6 +85,7 @@ export interface SettingSchema {
    * decide where requests and credentials go, or what counts as spent. settingsScope.ts enforces it.
    */
   scope?: 'application' | 'machine' | 'window' | 'resource';
+  properties?: Record<string, unknown>;
   additionalProperties?: unknown;
 }
 
@@ -234,6 +239,17 @@ export const SETTINGS_SCHEMA = {
     maximum: MAX_BUDGET_USD,
     scope: 'machine',
   },
+  'bedrockLlama.routing': {
+    type: 'string',
+    default: 'off',
+    enum: ROUTING_MODES,
+  },
+  'bedrockLlama.taskModels': {
+    type: 'object',
+    default: {},
+    properties: Object.fromEntries(ROUTE_TASKS.map((task) => [task, { type: 'string' }])),
+    additionalProperties: false,
+  },
 } as const satisfies Record<string, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;
@@ -322,6 +338,8 @@ export function validateSettings(raw: Record<string, unknown>, lookup: Pick<Reso
     monthlyBudgetUsd: num('bedrockLlama.monthlyBudgetUsd'),
     budgetAction: oneOf('budgetAction', BUDGET_ACTIONS, 'warn'),
     confirmAboveUsd: num('bedrockLlama.confirmAboveUsd'),
+    routing: oneOf('routing', ROUTING_MODES, 'off'),
+    taskModels: taskModels(read('taskModels') ?? {}, (message, path) => fail('taskModels', message, path)),
   };
   if (errors.length > 0) {
     const connectionValid = !errors.some((e) => /^bedrockLlama\.(region|profile|endpoint)\b/.test(e.key));
@@ -357,6 +375,27 @@ function pricing(v: unknown, fail: (message: string, path?: string) => undefined
     if (!isPrice(output)) fail(`${range} (got ${show(output)})`, `${path}.output`);
     if (isPrice(input) && isPrice(output)) out[id] = { input, output };
     else bad = true;
+  }
+  return bad ? undefined : out;
+}
+
+/** Task → model id. Ids are resolved when a request is routed: one not usable then falls back to the selected model, said once. */
+function taskModels(v: unknown, fail: (message: string, path?: string) => undefined): Partial<Record<RouteTask, string>> | undefined {
+  const shape = `an object of task (${ROUTE_TASKS.join(', ')}) → model id`;
+  if (!isRecord(v)) return fail(`must be ${shape} (got ${show(v)})`);
+  const out: Partial<Record<RouteTask, string>> = {};
+  let bad = false;
+  for (const [task, id] of Object.entries(v)) {
+    const known = ROUTE_TASKS.find((t) => t === task);
+    if (!known) {
+      bad = true;
+      fail(`is not a task: use one of ${ROUTE_TASKS.join(', ')}`, `.${task.slice(0, 40)}`);
+    } else if (typeof id !== 'string' || id.trim() === '' || id.length > 2048) {
+      bad = true;
+      fail(`must be a Bedrock model id, inference-profile id or ARN (got ${show(id)})`, `.${task}`);
+    } else {
+      out[known] = id.trim();
+    }
   }
   return bad ? undefined : out;
 }

@@ -12,12 +12,16 @@ import type { Attachment } from '../core/prompt';
 import { actionsForFailure } from '../core/request/actions';
 import { blockedMessage } from '../core/request/guardrailMessage';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
+import { answeredBy } from '../core/request/answeredBy';
 import { wholeAnswerLabel } from '../core/request/wholeAnswer';
 import { retryProgressMessage } from '../core/retryProgress';
 import { cutOffReason, notifyFailure, notifyPromptTooLong, notifySettingsErrors } from '../requests/errorMessages';
 import { runModelRequest } from '../requests/modelRequest';
 import type { Services } from '../services';
 import { EditRefused, type SummaryBlock } from './summaryBlock';
+
+/** How long the status bar says which model wrote a summary. */
+const SAID_MS = 15_000;
 
 export interface SummaryFormat {
   style: CommentStyle;
@@ -160,7 +164,10 @@ export class InlineSummary {
         if (outcome.cached) {
           // Said, with Ask Again, since the summary was not asked of the model just now.
           const askAgain = this.offerRerun('askAgain');
-          void vscode.window.showInformationMessage('Llama: summary from the response cache · $0', 'Ask Again').then((pick) => { if (pick) askAgain(); });
+          void vscode.window.showInformationMessage(`Llama: summary from the response cache · ${answeredBy(outcome)}`, 'Ask Again').then((pick) => { if (pick) askAgain(); });
+        } else {
+          // Which model wrote it and what it cost, beside the meter.
+          vscode.window.setStatusBarMessage(`Llama: summary by ${answeredBy(outcome)}`, SAID_MS);
         }
         return;
       case 'blocked':

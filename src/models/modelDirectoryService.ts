@@ -8,7 +8,7 @@ import type { BedrockClientOptions } from '../core/bedrock/client';
 import type { ProxySettings } from '../core/proxyConfig';
 import { ControlPlaneClient } from '../core/discovery/controlPlaneClient';
 import { DiscoveryCache, type CacheStorage } from '../core/discovery/discoveryCache';
-import { discoverySummary, fallbackNote, streamingLookup, underlyingEntries, underlyingLookup } from '../core/discovery/modelDirectory';
+import { availabilityLookup, discoverySummary, fallbackNote, streamingLookup, underlyingEntries, underlyingLookup } from '../core/discovery/modelDirectory';
 import type { Discovery, DiscoveryFailure, DiscoveryResult } from '../core/discovery/types';
 import type { ApiKeyStore } from '../requests/apiKeyStore';
 import { APPLICATION_PROFILES_KEY, readApplicationProfiles } from './applicationProfiles';
@@ -58,6 +58,7 @@ export class ModelDirectoryService implements vscode.Disposable {
   private connection: string | undefined;
   private lookupUnderlying = underlyingLookup(undefined);
   private lookupStreaming = streamingLookup(undefined);
+  private lookupAvailable = availabilityLookup(undefined);
   private disposed = false;
   /** When the last failure was recorded (epoch ms), for the retry back-off. */
   private failedAt = 0;
@@ -140,6 +141,9 @@ export class ModelDirectoryService implements vscode.Disposable {
   /** Whether Bedrock streams this base model: discovery's answer, else the catalog's. */
   readonly streamingSupported = (baseId: string): boolean | undefined => this.lookupStreaming(baseId);
 
+  /** For routing: whether the account can use a base model here; undefined until discovery has run. */
+  readonly available = (baseId: string): boolean | undefined => this.lookupAvailable(baseId);
+
   dispose(): void {
     this.disposed = true;
     this.abort?.abort();
@@ -218,6 +222,7 @@ export class ModelDirectoryService implements vscode.Disposable {
     this.failure = failure;
     this.lookupUnderlying = underlyingLookup(discovery);
     this.lookupStreaming = streamingLookup(discovery);
+    this.lookupAvailable = availabilityLookup(discovery);
   }
 
   private forget(): void {

@@ -45,6 +45,8 @@ export async function runModelRequest(
       tiers: services.tiers,
       recordPrompt: (record) => services.lastPrompt.set(record),
       cache: services.responseCache.forRequest(services.settings.current),
+      availability: services.models.available,
+      underlying: services.models.underlying,
       preflight: async (estimate) => {
         const current = services.settings.current;
         if (!current.ok) return { send: true };

@@ -73,6 +73,8 @@ export type FromWebview =
   | { type: 'retry'; requestId: string; turnId: string }
   /** A cached answer's "Ask again": the round again, past the response cache. */
   | { type: 'askAgain'; requestId: string; turnId: string }
+  /** A routed answer's "Ask <selected model>": the round again, on the selected model. */
+  | { type: 'askSelected'; requestId: string; turnId: string }
   | { type: 'newChat' }
   | { type: 'openConversation'; id: string }
   /** Without `title` the extension asks for one. */
@@ -138,6 +140,7 @@ const FROM_WEBVIEW: Schemas<FromWebview> = {
   continue: { requestId, turnId: id },
   retry: { requestId, turnId: id },
   askAgain: { requestId, turnId: id },
+  askSelected: { requestId, turnId: id },
   newChat: {},
   openConversation: { id },
   renameConversation: { id, title: optional(maxLength(LIMITS.title)) },

@@ -33,6 +33,7 @@ function receive(msg: ToWebview): void {
       header.setModel(state.model);
       notices.setProblem(state.model.problem);
       history.set(state.history, conversationId);
+      transcript.setSelectedModel(state.model);
       transcript.show(state.conversation, busy);
       composer.setModel(state.model.vision, state.model.label);
       composer.setPending(state.pending);
@@ -57,6 +58,7 @@ function receive(msg: ToWebview): void {
       header.setModel(msg.model);
       notices.setProblem(msg.model.problem);
       composer.setModel(msg.model.vision, msg.model.label);
+      transcript.setSelectedModel(msg.model);
       return;
     case 'pending':
       composer.setPending(msg.attachment);

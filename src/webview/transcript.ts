@@ -6,7 +6,7 @@ import { trimmedNote, type Conversation, type ErrorAction, type Turn } from '../
 import type { Busy } from '../shared/chatProtocol';
 import { h } from './dom';
 import type { RenderMarkdown } from './markdown';
-import { TurnView } from './turnView';
+import { TurnView, type SelectedModel } from './turnView';
 import { post } from './vscodeApi';
 
 const STICK_TO_BOTTOM_PX = 48;
@@ -23,6 +23,7 @@ export class Transcript {
     h('p', {}, 'Type a question below, attach the selection or file, or run Explain Selection or Ask About Selection… from the editor.'),
   );
   private busy: Busy | undefined;
+  private selected: SelectedModel | undefined;
   private frame = 0;
   /** Follow the stream to the bottom, unless the user scrolled up to read. */
   private stick = true;
@@ -65,6 +66,15 @@ export class Transcript {
     this.schedule(view);
   }
 
+  /** The model selected in the settings: a routed answer offers "Ask" it. */
+  setSelectedModel(model: SelectedModel): void {
+    this.selected = model;
+    for (const view of this.views.values()) {
+      view.selected = model;
+      view.renderStatus(this.busy !== undefined, this.wholeFor(view.id));
+    }
+  }
+
   setBusy(busy: Busy | undefined): void {
     this.busy = busy;
     for (const view of this.views.values()) view.renderStatus(busy !== undefined, this.wholeFor(view.id));
@@ -78,6 +88,7 @@ export class Transcript {
   private add(turn: Turn): TurnView {
     this.empty.remove();
     const view = new TurnView(turn, this.render);
+    view.selected = this.selected;
     view.renderStatus(this.busy !== undefined, this.wholeFor(turn.id));
     this.views.set(turn.id, view);
     this.element.append(view.element);
@@ -114,7 +125,7 @@ export class Transcript {
     const turnButton = target.closest<HTMLButtonElement>('button[data-turn-action]');
     if (turnButton && turnId && !turnButton.disabled) {
       const named = turnButton.dataset.turnAction;
-      const action = named === 'continue' || named === 'askAgain' ? named : 'retry';
+      const action = named === 'continue' || named === 'askAgain' || named === 'askSelected' ? named : 'retry';
       post({ type: action, requestId: crypto.randomUUID(), turnId });
       return;
     }

@@ -1,8 +1,10 @@
 // One exchange in the transcript: the user's message (with the attached code as a
 // collapsible chip), the answer, and its status line: tokens and cost ("cached · $0" and
 // Ask again for an answer from the response cache), Continue after a length stop, the error
-// with what to do and Retry.
-import { attachmentLabel, canAskAgain, type ErrorAction, type Turn } from '../core/chat/conversation';
+// with what to do and Retry. Every answer says which model answered; one routing sent to
+// another model than the selected one offers "Ask <selected model>".
+import { modelLabel } from '../core/catalog';
+import { attachmentLabel, canAskAgain, canAskSelected, type ErrorAction, type Turn } from '../core/chat/conversation';
 import { formatTokens, formatUsd } from '../core/pricing';
 import { wholeAnswerLabel } from '../core/request/wholeAnswer';
 import type { Busy } from '../shared/chatProtocol';
@@ -19,12 +21,21 @@ const ACTION_LABELS: Record<ErrorAction, [string, string]> = {
   showLog: ['Show Log', 'output'],
 };
 
+/** The model in the settings, for "Ask <selected model>". */
+export interface SelectedModel {
+  id: string;
+  label: string;
+}
+
+const ROUTED_WHY = { taskModel: 'bedrockLlama.taskModels names it for this task', smallTask: 'a small task, sent to a small model' } as const;
+
 export class TurnView {
   readonly element: HTMLElement;
   readonly answer: AnswerView;
   private readonly assistant: HTMLElement;
   private readonly status = h('div', { class: 'turn-status' });
   private turn: Turn;
+  selected: SelectedModel | undefined;
   /** Ticks the elapsed time while a whole answer is awaited. */
   private clock: ReturnType<typeof setInterval> | undefined;
 
@@ -87,6 +98,10 @@ export class TurnView {
     if (canAskAgain(t)) {
       parts.push(textButton('Ask again', { 'data-turn-action': 'askAgain', disabled: busy, title: 'Send this request to Bedrock again instead of using the cached answer' }, 'sync'));
     }
+    const selected = this.selected;
+    if (canAskSelected(t) && selected?.id && selected.id !== t.modelId) {
+      parts.push(textButton(`Ask ${selected.label}`, { 'data-turn-action': 'askSelected', disabled: busy, title: `Ask the selected model, ${selected.label}, the same again` }, 'arrow-swap'));
+    }
     this.status.replaceChildren(...parts);
     this.assistant.querySelector('.turn-error')?.remove();
     if (t.status === 'error' && t.error) this.status.before(errorBox(t.error.message, t.error.actions, busy));
@@ -113,8 +128,10 @@ function usage(t: Turn): HTMLElement {
   const a = t.estimated ? '≈' : '';
   // A cached answer was neither sent nor billed: its cost is $0, whatever Bedrock charged the first time.
   const cost = !t.cached ? `${a}${formatUsd(t.costUsd)}` : t.costUsd ? `cached · ${a}${formatUsd(t.costUsd)}` : 'cached · $0';
-  const text = `${a}${formatTokens(u.inputTokens)} in · ${a}${formatTokens(u.outputTokens)} out · ${cost}`;
-  const detail = `${a}${u.inputTokens} input and ${a}${u.outputTokens} output tokens, ${t.costUsd === undefined ? 'cost unknown (no price for this model)' : `${a}$${t.costUsd.toFixed(6)}`}${t.modelId ? `, ${t.modelId}` : ''}` +
+  const model = t.modelId ? `${modelLabel(t.modelId)}${t.routed ? ' (routed)' : ''} · ` : '';
+  const text = `${model}${a}${formatTokens(u.inputTokens)} in · ${a}${formatTokens(u.outputTokens)} out · ${cost}`;
+  const detail = `${t.modelId ? `Answered by ${t.modelId}${t.routed ? ` (routed: ${ROUTED_WHY[t.routed]})` : ''}: ` : ''}` +
+    `${a}${u.inputTokens} input and ${a}${u.outputTokens} output tokens, ${t.costUsd === undefined ? 'cost unknown (no price for this model)' : `${a}$${t.costUsd.toFixed(6)}`}` +
     (t.estimated ? ' (includes a stopped or failed request, estimated)' : '') +
     (t.cached ? ' — answered from the response cache, nothing was sent or billed' : '');
   return h('span', { class: 'usage', title: detail, 'aria-label': detail }, text);

@@ -395,6 +395,9 @@ describe('fault matrix', function () {
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       }
+      // The next cell's untitled document may get a closed one's name: until the extension host
+      // has seen the close, openTextDocument can hand back the old document, summary and all.
+      await until('the cell\'s documents to close', () => docs.every((d) => d.isClosed), 5_000);
       await vscode.commands.executeCommand('notifications.clearAll');
     } catch (err) {
       console.log(`fault matrix: cleaning up after a cell failed: ${String(err)}`);
@@ -419,6 +422,7 @@ describe('fault matrix', function () {
       doc = await vscode.workspace.openTextDocument(file.uri);
     } else {
       doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: SOURCE });
+      if (doc.getText() !== SOURCE) throw new Error(`a new untitled document came back with other text (${doc.uri.toString()}): ${JSON.stringify(doc.getText().slice(0, 200))}`);
     }
     opened.push(doc);
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });

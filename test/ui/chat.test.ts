@@ -8,6 +8,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { estimateTokens } from '../../src/core/tokenCount';
 import { httpError, textResponse, type BedrockTestServer } from '../server/bedrockServer';
 import { localBedrock, updateSettings, workbench } from './support/fixture';
+import { ask } from './support/chat';
 
 const INPUT = 'textarea[aria-label="Message Llama"]';
 const SIDE_BAR = 'Llama'; // the view container's title ("LLAMA: CHAT")
@@ -92,7 +93,7 @@ describe('chat', function () {
     const actions = await turn.locator('.code-toolbar button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')));
     assert.deepEqual(actions, ['Copy', 'Insert at Cursor', 'Replace Selection']);
     // A tiny cost shows as `<$0.0001`.
-    assert.match(await turn.locator('.usage').innerText(), /^\d+ in · \d+ out · <?\$\d/);
+    assert.match(await turn.locator('.usage').innerText(), /^Llama 3\.3 70B Instruct · \d+ in · \d+ out · <?\$\d/);
     assert.equal(await turn.locator('.answer').getAttribute('aria-busy'), 'false');
   });
 
@@ -111,8 +112,8 @@ describe('chat', function () {
   it('sends the earlier exchanges with a follow-up', async () => {
     server.enqueue(textResponse('Use `let` for a variable.'));
     const frame = await openChat();
-    await send(frame, 'And a variable?');
-    await answered(frame);
+    // ask() waits for the new turn: the previous turn's finished answer must not pass for it.
+    await ask(frame, 'And a variable?');
     const prompt = promptOf(server, 0);
     assert.ok(prompt.includes('How do I declare a constant?') && prompt.includes('It cannot be reassigned.'), prompt);
   });

@@ -62,8 +62,13 @@ describe("the fixture's problem check", function () {
     const model = userSettings()['bedrockLlama.modelId'];
     try {
       // User settings VS Code cannot parse: Select Model… cannot write its setting and says so
-      // (a notification with what to do, not a "Command … resulted in an error" dialog).
-      await wb.writeUserSettings('{ "bedrockLlama.temperature": 0.5, "broken": }');
+      // (a notification with what to do, not a "Command … resulted in an error" dialog). The
+      // broken entry goes after the settings already there: VS Code's tolerant parse keeps them,
+      // so no setting that needs a reload (workspace trust) changes and no modal reload dialog
+      // covers the quick pick.
+      const broken = saved.replace(/\}\s*$/, ',\n  "broken": }\n');
+      assert.notEqual(broken, saved, 'the saved settings end with a closing brace');
+      await wb.writeUserSettings(broken);
       await wb.runCommand('Llama: Select Model…');
       await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Llama: Select Model' }).waitFor();
       await page.locator('.quick-input-widget input').fill('Llama 3.1 8B Instruct');

@@ -32,6 +32,7 @@ const FROM: Record<FromWebview['type'], FromWebview> = {
   continue: { type: 'continue', requestId: 'req-2', turnId: turn.id },
   retry: { type: 'retry', requestId: 'req-3', turnId: turn.id },
   askAgain: { type: 'askAgain', requestId: 'req-4', turnId: turn.id },
+  askSelected: { type: 'askSelected', requestId: 'req-5', turnId: turn.id },
   newChat: { type: 'newChat' },
   openConversation: { type: 'openConversation', id: 'c1' },
   renameConversation: { type: 'renameConversation', id: 'c1', title: 'New name' },

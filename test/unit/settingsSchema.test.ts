@@ -185,7 +185,7 @@ describe('SETTINGS_SCHEMA', () => {
     assert.deepEqual(keys.sort(), [
       'budgetAction', 'budgetUsd', 'cacheTtlMinutes', 'confirmAboveUsd', 'dailyBudgetUsd', 'endpoint', 'guardrailId', 'guardrailVersion',
       'idleTimeoutSeconds', 'inferenceProfile', 'latency', 'maxGenLen', 'modelFamily', 'modelId', 'monthlyBudgetUsd', 'pricing', 'profile',
-      'region', 'responseLanguage', 'serviceTier', 'systemPrompt', 'temperature', 'topP',
+      'region', 'responseLanguage', 'routing', 'serviceTier', 'systemPrompt', 'taskModels', 'temperature', 'topP',
     ]);
     for (const [key, s] of Object.entries(SETTINGS_SCHEMA)) {
       assert.ok(key.startsWith('bedrockLlama.'));

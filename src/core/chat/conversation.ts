@@ -2,7 +2,11 @@
 // its life (streaming → done | cut | stopped | error, and back to streaming on Continue or
 // Retry). The extension owns it; webviews only render copies of it.
 import type { Attachment, Task } from '../prompt';
+import type { Routed } from '../request/outcome';
 import type { ChatTurn, StopReason, TokenUsage } from '../types';
+
+/** Why a round went to another model than the selected one. */
+export type RouteReason = Routed['reason'];
 
 /** What a chat turn asks of the model (the chat does not summarize). */
 export type ChatTask = Exclude<Task, { kind: 'summarize' }>;
@@ -39,6 +43,8 @@ export interface Turn {
   /** The latest round was answered from the response cache ("cached · $0"); Ask again goes to Bedrock. */
   cached?: boolean;
   modelId?: string;
+  /** Routing sent the latest round to `modelId` instead of the selected model: "Ask <selected model>" is offered. */
+  routed?: RouteReason;
   error?: TurnError;
   /** Epoch ms. */
   createdAt: number;
@@ -77,6 +83,8 @@ export interface RoundResult {
   modelId: string;
   /** Replayed from the response cache (costUsd 0). */
   cached?: boolean;
+  /** Routing chose `modelId` (absent: the selected model answered). */
+  routed?: RouteReason;
 }
 
 /** What the prompt builder needs for a turn's next round. */
@@ -157,15 +165,29 @@ export function canAskAgain(turn: Turn): boolean {
 }
 
 export function startAskAgain(turn: Turn): boolean {
-  if (!canAskAgain(turn)) return false;
+  return canAskAgain(turn) && restartRound(turn);
+}
+
+/** "Ask <selected model>" on an answer routing sent to another model: that round again, on the selected model. */
+export function canAskSelected(turn: Turn): boolean {
+  return turn.routed !== undefined && (turn.status === 'done' || turn.status === 'cut');
+}
+
+export function startAskSelected(turn: Turn): boolean {
+  return canAskSelected(turn) && restartRound(turn);
+}
+
+/** The latest round goes again and replaces its answer. */
+function restartRound(turn: Turn): true {
   turn.answer = turn.answer.slice(0, turn.roundStart);
-  // The cached round's tokens go with its text (it cost nothing); a whole-turn replay leaves no usage behind.
+  // The replaced round's tokens go with its text; a whole-turn replay leaves no usage behind.
   if (turn.roundStart === 0) {
     delete turn.usage;
     delete turn.costUsd;
     delete turn.estimated;
   }
   delete turn.cached;
+  delete turn.routed;
   turn.status = 'streaming';
   return true;
 }
@@ -175,6 +197,8 @@ export function finishRound(turn: Turn, result: RoundResult): void {
   turn.modelId = result.modelId;
   if (result.cached) turn.cached = true;
   else delete turn.cached;
+  if (result.routed) turn.routed = result.routed;
+  else delete turn.routed;
   turn.status = result.stopReason === 'length' ? 'cut' : 'done';
 }
 

@@ -52,6 +52,7 @@ const turnShape: Shape<Turn> = {
   estimated: optional(isBoolean),
   cached: optional(isBoolean),
   modelId: optional(maxLength(2048)),
+  routed: optional(oneOf('taskModel', 'smallTask')),
   error: optional(exact(errorShape)),
   createdAt: isFiniteNumber,
 };

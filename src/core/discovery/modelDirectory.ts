@@ -138,6 +138,21 @@ export function streamingLookup(discovery: Discovery | undefined): (baseId: stri
   };
 }
 
+/**
+ * Whether the account can use a base model in the discovered region, on demand or through a
+ * system profile: false when Bedrock did not list it or said there is no access; undefined
+ * without a discovery (the catalog decides).
+ */
+export function availabilityLookup(discovery: Discovery | undefined): (baseId: string) => boolean | undefined {
+  if (!discovery || discovery.models.length === 0) return () => undefined;
+  const usable = new Set<string>();
+  for (const m of discovery.models) {
+    const invocable = m.inferenceTypes.includes('ON_DEMAND') || m.inferenceTypes.includes('INFERENCE_PROFILE');
+    if (invocable && m.access?.usable !== false) usable.add(m.modelId);
+  }
+  return (baseId) => usable.has(baseId.replace(/^(us|eu|apac|global)\./, ''));
+}
+
 /** "Found 12 Llama models and 11 inference profiles in us-west-2" (and custom models and provisioned throughputs when there are any). */
 export function discoverySummary(discovery: Discovery): string {
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -28,17 +28,23 @@ export interface Failure {
   profile?: string;
 }
 
+/** A request routing sent to another model than the selected one (the outcome's `configModelId` answered). */
+export interface Routed {
+  reason: 'taskModel' | 'smallTask';
+  selectedModelId: string;
+}
+
 export type RequestOutcome =
-  | { kind: 'ok'; text: string; stopReason: StopReason | undefined; meter: Metered; latency: LatencyFigures; modelId: string; configModelId: string; cached?: boolean }
+  | { kind: 'ok'; text: string; stopReason: StopReason | undefined; meter: Metered; latency: LatencyFigures; modelId: string; configModelId: string; cached?: boolean; routed?: Routed }
   /** Not sent: a budget blocked it, or the user declined the cost (`reason`); `message` says which and what to do. */
-  | { kind: 'notSent'; reason: 'budget' | 'declined'; message: string; configModelId: string }
+  | { kind: 'notSent'; reason: 'budget' | 'declined'; message: string; configModelId: string; routed?: Routed }
   /** A guardrail intervened: `message` is the guardrail's own, never to be shown as an answer; `text` what streamed before it. */
-  | { kind: 'blocked'; guardrail: string; message: string; text: string; meter: Metered; modelId: string; configModelId: string }
+  | { kind: 'blocked'; guardrail: string; message: string; text: string; meter: Metered; modelId: string; configModelId: string; routed?: Routed }
   | { kind: 'invalidSettings'; errors: SettingError[] }
   | { kind: 'promptTooLong'; message: string }
   /** `meter` is set when Bedrock had accepted the request (it bills what it generated). */
-  | { kind: 'stopped'; cause: StopCause; text: string; meter?: Metered; modelId: string; configModelId: string }
-  | { kind: 'failed'; failure: Failure; text: string; meter?: Metered; modelId: string; configModelId: string };
+  | { kind: 'stopped'; cause: StopCause; text: string; meter?: Metered; modelId: string; configModelId: string; routed?: Routed }
+  | { kind: 'failed'; failure: Failure; text: string; meter?: Metered; modelId: string; configModelId: string; routed?: Routed };
 
 /** An Error to abort with, so the runner can tell who stopped the request and why. */
 export class StopRequest extends Error {

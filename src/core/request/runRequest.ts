@@ -7,13 +7,14 @@
 import { BedrockLlamaError } from '../bedrock/errors';
 import { redact, truncate } from '../bedrock/redact';
 import type { RetryReason } from '../bedrock/requestGuard';
-import { geographyForRegion, maxGenLenFor, offersLatencyOptimized, profileIdFor, resolveModel, type ResolvedModel } from '../catalog';
+import { geographyForRegion, maxGenLenFor, offersLatencyOptimized, profileIdFor, resolveModel, type ResolveOptions, type ResolvedModel } from '../catalog';
 import { costUsd, priceFor } from '../pricing';
 import { generateWithProfileFallback, plannedInvokeId, type ProfileMemory, type RegionAwareClient } from '../profileFallback';
 import { buildPrompt, PromptTooLongError, type PromptInput } from '../prompt';
 import type { LlamaConfig, ValidationResult } from '../settingsSchema';
 import { estimateMargin, estimateTokens } from '../tokenCount';
 import { responseCacheKey } from '../cache/cacheKey';
+import { chooseModel, lineCount, routedConfig, type Availability, type RouteTask } from '../routing';
 import type { LlamaRequestBody, RequestOptions, ServedAs, StopReason, TokenUsage } from '../types';
 import { stopCauseOf, type Metered, type RequestOutcome } from './outcome';
 import { promptInputFor } from './draftEstimate';
@@ -26,6 +27,10 @@ export interface RequestSpec {
   images?: string[];
   /** "Ask again": go to Bedrock even when the cache holds the answer (and store the new one). */
   bypassCache?: boolean;
+  /** "Ask <selected model>": the selected model, past routing. */
+  selectedModel?: boolean;
+  /** What routing calls the task when the prompt's own kind does not say it (Summarize Files… is `batch`). */
+  routeTask?: RouteTask;
 }
 
 /** A client held for one request: a settings change replaces the provider's client, but not under a request. */
@@ -51,6 +56,10 @@ export interface RequestDeps {
   cache?: { store: ResponseCache; ttlMs: number };
   /** Asked before anything is sent, with the cost estimate: budgets and `confirmAboveUsd` decide. */
   preflight?(estimate: CostEstimate): Promise<PreflightVerdict>;
+  /** For routing: which small models the account has in the region (from model discovery). */
+  availability?: Availability;
+  /** For routing: the model behind an application profile ARN in `taskModels` (from model discovery). */
+  underlying?: ResolveOptions['underlying'];
 }
 
 /** A complete answer kept for replay; never a failed or partial one. */
@@ -100,7 +109,9 @@ export interface StreamingKnowledge {
 /** Things the user is told once, not failures. */
 export type RequestNote =
   | { kind: 'latencyStandard'; modelId: string; region: string | undefined }
-  | { kind: 'tierFallback'; modelId: string; refused: string };
+  | { kind: 'tierFallback'; modelId: string; refused: string }
+  /** A `taskModels` entry could not be used; the selected model answered. */
+  | { kind: 'routeSkipped'; modelId: string; message: string };
 
 /** What the caller hears while the request runs. */
 export interface RequestEvents {
@@ -117,7 +128,23 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     deps.log?.warn(`${deps.requestId} not sent: invalid settings: ${deps.settings.errors.map((e) => e.message).join('; ')}`);
     return { kind: 'invalidSettings', errors: deps.settings.errors };
   }
-  const config = deps.settings.config;
+  const selected = deps.settings.config;
+  const task = spec.routeTask ?? spec.prompt.task.kind;
+  const route = chooseModel(selected, {
+    task,
+    lines: lineCount(spec.prompt.attachment?.text),
+    images: spec.images?.length ?? spec.prompt.images ?? 0,
+    selectedOnly: spec.selectedModel,
+  }, deps.availability, { underlying: deps.underlying });
+  if (route.skipped) events.note?.({ kind: 'routeSkipped', modelId: selected.taskModels[task] ?? selected.modelId, message: route.skipped });
+  if (route.reason === 'selected') return send(spec, deps, selected, events, signal);
+  deps.log?.info(`${deps.requestId} routed: ${task} goes to ${route.modelId} (${route.reason === 'taskModel' ? `bedrockLlama.taskModels.${task}` : 'a small task'}); the selected model is ${selected.modelId}`);
+  const outcome = await send(spec, deps, routedConfig(selected, route), events, signal);
+  return 'configModelId' in outcome ? { ...outcome, routed: { reason: route.reason, selectedModelId: selected.modelId } } : outcome;
+}
+
+/** The request with `config`'s model: the selected one, or the one routing chose. */
+async function send(spec: RequestSpec, deps: RequestDeps, config: LlamaConfig, events: RequestEvents, signal: AbortSignal): Promise<RequestOutcome> {
   const promptInput = promptInputFor(config, spec.prompt);
   let prompt;
   try {

@@ -186,6 +186,10 @@ export class Workbench {
 
   /** Closes every editor and extra editor group (tests share one page). */
   async closeAllEditors(): Promise<void> {
+    // code-server auto-saves after a delay: an editor closed with that save still pending is
+    // saved while the test puts its file back on disk ("the content of the file is newer"),
+    // and stays dirty behind a save dialog. Files settle first (untitled ones never do: no wait).
+    await this.page.locator('.tab.dirty:not([data-resource-name^="Untitled-"])').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
     await this.runCommand('View: Close All Editor Groups');
     await this.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
   }

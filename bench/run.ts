@@ -1,5 +1,5 @@
 // `npm run bench [-- <section>… ] [--no-package]`: runs the bench sections (default: all),
-// prints one table and writes bench/results/latest.json.
+// prints one table and writes bench/results/latest.json (a run of some sections: partial-<names>.json).
 // Exits non-zero only when something could not be measured; a missed target is reported, not failed.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -66,7 +66,9 @@ async function main(): Promise<number> {
     duration_s: Math.round((performance.now() - started) / 100) / 10,
     ...toJson(done.flatMap((d) => d.result.figures)),
   };
-  const out = path.join(ROOT, 'bench', 'results', 'latest.json');
+  // A run of some sections leaves the full run's figures in latest.json alone.
+  const all = sections.length === SECTIONS.length;
+  const out = path.join(ROOT, 'bench', 'results', all ? 'latest.json' : `partial-${sections.map((s) => s.name).join('-')}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(`${out}.tmp`, `${JSON.stringify(json, null, 2)}\n`);
   renameSync(`${out}.tmp`, out);

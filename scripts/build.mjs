@@ -2,7 +2,9 @@
 //   dist/extension.js  the extension host entry (cjs, `vscode` external)
 //   dist/sdk.js        the AWS SDK, a separate file loaded on first request (see src/core/bedrock/sdkLoader.ts)
 //   dist/controlSdk.js the control plane's SDK client, loaded when model discovery runs (controlSdkLoader.ts)
-//   dist/webview/      the chat webview (browser IIFE chat.js + chat.css) and a copy of the codicons
+//   dist/batchSdk.js   the S3 client of Bedrock batch jobs, loaded when one is submitted or followed (batchSdkLoader.ts)
+//   dist/webview/      the chat webview (browser IIFE chat.js + chat.css), the usage view (usage.js +
+//                      usage.css, with Chart.js) and a copy of the codicons
 // --production minifies and drops source maps; --watch rebuilds on change.
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
@@ -12,14 +14,15 @@ const watch = process.argv.includes('--watch');
 
 /**
  * Keeps run-time requires of separate files: `./sdk` in sdkLoader.ts (dist/sdk.js, the AWS SDK),
- * `./controlSdk` in controlSdkLoader.ts (dist/controlSdk.js, model discovery's client) and
- * `./features` in featureLoader.ts (dist/features.js, everything activation does not need).
+ * `./controlSdk` in controlSdkLoader.ts (dist/controlSdk.js, model discovery's client), `./batchSdk` in
+ * batchSdkLoader.ts (dist/batchSdk.js, the S3 client of batch jobs) and `./features` in featureLoader.ts
+ * (dist/features.js, everything activation does not need).
  */
 const lazyFiles = {
   name: 'lazy-files',
   setup(build) {
-    const loaders = { './sdk': 'sdkLoader.ts', './controlSdk': 'controlSdkLoader.ts', './features': 'featureLoader.ts' };
-    build.onResolve({ filter: /^\.\/(sdk|controlSdk|features)$/ }, (args) =>
+    const loaders = { './sdk': 'sdkLoader.ts', './controlSdk': 'controlSdkLoader.ts', './batchSdk': 'batchSdkLoader.ts', './features': 'featureLoader.ts' };
+    build.onResolve({ filter: /^\.\/(sdk|controlSdk|batchSdk|features)$/ }, (args) =>
       args.importer.endsWith(loaders[args.path]) ? { path: `${args.path}.js`, external: true } : undefined,
     );
   },
@@ -48,7 +51,10 @@ const configs = [
   { ...common, entryPoints: { sdk: 'src/core/bedrock/sdk.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
   // Model discovery's control-plane client, loaded only when discovery runs (after the first request's answer starts).
   { ...common, entryPoints: { controlSdk: 'src/core/bedrock/controlSdk.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
-  { ...common, entryPoints: { chat: 'src/webview/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+  // Batch jobs' S3 client (Summarize Files… as a Bedrock batch job), loaded only when a job is submitted or followed.
+  { ...common, entryPoints: { batchSdk: 'src/core/batch/batchSdk.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
+  // The webviews: the chat, and the usage view (the only bundle with Chart.js). Each gets its .css beside its .js.
+  { ...common, entryPoints: { chat: 'src/webview/main.ts', usage: 'src/webview/usage/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 /** The webview may load only from dist/webview, so the codicon font goes there too. */

@@ -13,7 +13,9 @@ import { readApplicationProfiles } from './models/applicationProfiles';
 import { ApiKeyStore } from './requests/apiKeyStore';
 import type { Services } from './services';
 import { Settings } from './settings';
+import { offerResume } from './summarizeFiles/resumeOffer';
 import { StatusBarMeter } from './usage/statusBarMeter';
+import { USAGE_PANEL_TYPE } from './usage/usageIds';
 import { UsageStore } from './usage/usageStore';
 
 /** Returned from activate() for tests and the benchmark. */
@@ -70,7 +72,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, { resolveWebviewView: (view) => load().chat.resolveWebviewView(view) }),
     vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, { deserializeWebviewPanel: (panel) => load().chat.deserializeWebviewPanel(panel) }),
+    vscode.window.registerWebviewPanelSerializer(USAGE_PANEL_TYPE, { deserializeWebviewPanel: (panel) => load().services.usageView.deserializeWebviewPanel(panel) }),
   );
+
+  // A Summarize Files… run a reload stopped: offered again (reads one value; loads nothing).
+  offerResume(context.workspaceState);
 
   // Once the window has settled: the features, then the SDK, so the first request pays for neither.
   const warm = setTimeout(() => {

@@ -21,6 +21,7 @@ import { warnAboutIgnoredWorkspaceSettings } from './requests/ignoredSettingsWar
 import { readNetworkSettings } from './requests/networkSettings';
 import type { Services } from './services';
 import { BudgetGuard } from './usage/budgetGuard';
+import { UsagePanel } from './usage/usageView';
 
 /** What activation creates itself: the settings, the usage store and meter, the log. */
 export type ActivationServices = Pick<Services, 'settings' | 'usage' | 'meter' | 'log'>;
@@ -46,6 +47,8 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
     ...base, clients, models, budget: new BudgetGuard(base.usage, context.globalState), active, continuations,
     lastPrompt, streaming: new StreamingMemory(context.globalState), notes: new RequestNotes(base.log), tiers: new SessionTierMemory(),
     responseCache: new ResponseCacheService(context.globalStorageUri, base.log),
+    usageView: new UsagePanel(context.extensionUri, base.usage, base.log),
+    workspaceState: context.workspaceState,
   };
   // What discovery learns reaches the settings (the model behind an application profile ARN)
   // and the streaming decision; until then the catalog decides.
@@ -60,7 +63,7 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   services.responseCache.settingsChanged(base.settings.current);
   const cacheSettings = base.settings.onDidChange((snapshot) => services.responseCache.settingsChanged(snapshot));
   const chat = new ChatController(services, context);
-  const owned: vscode.Disposable[] = [cacheSettings, learned, models, clients, active, continuations, chat, lastPrompt, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
+  const owned: vscode.Disposable[] = [cacheSettings, learned, models, clients, active, continuations, chat, lastPrompt, services.usageView, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
   return {
     services,
     chat,

@@ -12,6 +12,7 @@ import type { SessionTierMemory } from './requests/tierMemory';
 import type { Settings } from './settings';
 import type { BudgetGuard } from './usage/budgetGuard';
 import type { StatusBarMeter } from './usage/statusBarMeter';
+import type { UsagePanel } from './usage/usageView';
 import type { UsageStore } from './usage/usageStore';
 
 export interface Services {
@@ -31,4 +32,8 @@ export interface Services {
   readonly tiers: SessionTierMemory;
   /** Answers to identical requests, on disk and shared by every window (`bedrockLlama.cacheTtlMinutes`). */
   readonly responseCache: ResponseCacheService;
+  /** Show Token Usage and Cost's panel. */
+  readonly usageView: UsagePanel;
+  /** This workspace's state (a stopped Summarize Files… run is kept there). */
+  readonly workspaceState: vscode.Memento;
 }

@@ -10,7 +10,9 @@ import { editor } from './editor';
 import { memory } from './memory';
 import { pipeline } from './pipeline';
 import { prompt } from './prompt';
+import { routing } from './routing';
 import { size } from './size';
 import type { Section } from './types';
+import { usageView } from './usageView';
 
-export const SECTIONS: readonly Section[] = [size, pipeline, discovery, prompt, memory, coldStart, editor, chat];
+export const SECTIONS: readonly Section[] = [size, pipeline, discovery, routing, prompt, memory, coldStart, editor, chat, usageView];

@@ -11,6 +11,7 @@ import { cancel, continueGeneration } from './generationControl';
 import { refreshModels } from './refreshModels';
 import { selectModel } from './selectModel';
 import { showPrompt } from './showPrompt';
+import { summarizeFiles } from './summarizeFiles';
 import { summarizeSelection } from './summarizeSelection';
 import { resetUsage, showUsage } from './usage';
 
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   'bedrockLlama.showConnection': showConnection,
   'bedrockLlama.showPrompt': showPrompt,
   'bedrockLlama.clearCache': clearCache,
+  'bedrockLlama.summarizeFiles': summarizeFiles,
 };
 
 export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;

@@ -169,5 +169,35 @@ export const SETTINGS_DOCS: Record<SettingKey, SettingDocs> = {
     description: "With bedrockLlama.routing auto: a model per task, e.g. { \"summarize\": \"meta.llama3-2-3b-instruct-v1:0\", \"chat\": \"us.meta.llama3-3-70b-instruct-v1:0\" }. Tasks: summarize, explain, ask, chat, batch.",
     markdownDescription: "With `#bedrockLlama.routing#` `auto`: a model per task, by Bedrock model id, inference-profile id or ARN, e.g. `{ \"summarize\": \"meta.llama3-2-3b-instruct-v1:0\", \"chat\": \"us.meta.llama3-3-70b-instruct-v1:0\" }`. Tasks: `summarize`, `explain`, `ask`, `chat`, `batch`. A task without an entry follows the built-in rule.",
     order: 24
+  },
+  "bedrockLlama.batch.concurrency": {
+    description: "Summarize Files…: how many requests run at once, 1 to 32. Halved while Bedrock throttles, raised again step by step as requests succeed, never above this.",
+    markdownDescription: "**Summarize Files…**: how many requests run at once, `1` to `32`. Halved while Bedrock throttles, raised again one step at a time as requests succeed, never above this value.",
+    order: 25
+  },
+  "bedrockLlama.batch.mode": {
+    description: "How Summarize Files… runs: on demand (requests as they go), as a Bedrock batch inference job through S3, or auto (a batch job from bedrockLlama.batch.jobThreshold files when batch.s3Uri and batch.roleArn are set).",
+    markdownDescription: "How **Summarize Files…** runs: `onDemand` sends requests as it goes; `bedrockBatch` runs a Bedrock batch inference job through S3 (`#bedrockLlama.batch.s3Uri#`, `#bedrockLlama.batch.roleArn#`); `auto` uses a batch job from `#bedrockLlama.batch.jobThreshold#` files when both are set, else on demand.",
+    enumDescriptions: [
+      "A Bedrock batch job from bedrockLlama.batch.jobThreshold files when batch.s3Uri and batch.roleArn are set; otherwise on demand.",
+      "Requests on demand, bedrockLlama.batch.concurrency at a time.",
+      "A Bedrock batch inference job through S3."
+    ],
+    order: 26
+  },
+  "bedrockLlama.batch.s3Uri": {
+    description: "Where Bedrock batch jobs keep their input and output, e.g. s3://my-bucket/llama-batch/. Empty: no batch jobs.",
+    markdownDescription: "Where Bedrock batch inference jobs keep their input and output, e.g. `s3://my-bucket/llama-batch/`. Empty: no batch jobs. Read from user settings only.",
+    order: 27
+  },
+  "bedrockLlama.batch.roleArn": {
+    description: "The IAM service role Bedrock batch jobs run as (it reads and writes bedrockLlama.batch.s3Uri), e.g. arn:aws:iam::123456789012:role/BedrockBatch. Empty: no batch jobs.",
+    markdownDescription: "The IAM service role Bedrock batch inference jobs run as (it reads and writes `#bedrockLlama.batch.s3Uri#`), e.g. `arn:aws:iam::123456789012:role/BedrockBatch`. Empty: no batch jobs. Read from user settings only.",
+    order: 28
+  },
+  "bedrockLlama.batch.jobThreshold": {
+    description: "With bedrockLlama.batch.mode auto: from how many files Summarize Files… uses a Bedrock batch job.",
+    markdownDescription: "With `#bedrockLlama.batch.mode#` `auto`: from how many files **Summarize Files…** uses a Bedrock batch job (when `#bedrockLlama.batch.s3Uri#` and `#bedrockLlama.batch.roleArn#` are set).",
+    order: 29
   }
 };

@@ -22,6 +22,10 @@ export type ServiceTier = (typeof SERVICE_TIERS)[number];
 export const BUDGET_ACTIONS = ['warn', 'confirm', 'block'] as const;
 export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
 
+/** `bedrockLlama.batch.mode`: how Summarize Files… runs (see src/core/summarizeFiles/plan.ts chooseRunMode). */
+export const BATCH_MODES = ['auto', 'onDemand', 'bedrockBatch'] as const;
+export type BatchMode = (typeof BATCH_MODES)[number];
+
 export interface LlamaConfig {
   modelId: string;
   /** `modelId` resolved with `modelFamily`. */
@@ -55,6 +59,15 @@ export interface LlamaConfig {
   routing: RoutingMode;
   /** Model id per task, as written (resolved when a request is routed: see routing.ts). */
   taskModels: Partial<Record<RouteTask, string>>;
+  /** Summarize Files…: requests in flight at once (lowered while Bedrock throttles). */
+  batchConcurrency: number;
+  batchMode: BatchMode;
+  /** Where Bedrock batch jobs keep input and output (`s3://bucket/prefix`); undefined: not set. */
+  batchS3Uri: string | undefined;
+  /** The service role Bedrock batch jobs run as; undefined: not set. */
+  batchRoleArn: string | undefined;
+  /** From how many files `batchMode` auto uses a Bedrock batch job. */
+  batchJobThreshold: number;
 }
 
 export interface SettingError {
@@ -97,6 +110,12 @@ const MAX_PRICE_USD = 10_000;
 const MAX_BUDGET_USD = 1_000_000;
 // Cache: a month; an older answer is not what anyone means by "the same question".
 const MAX_CACHE_TTL_MINUTES = 43_200;
+// Concurrency: Bedrock's default on-demand quotas for Llama are a few hundred requests a minute;
+// 32 at once already meets them, and more only trades throttling for nothing.
+const MAX_BATCH_CONCURRENCY = 32;
+// A batch job's threshold: Bedrock takes at most 50,000 records per job by default; a larger
+// threshold means "never", which 1,000,000 says as well.
+const MAX_BATCH_JOB_THRESHOLD = 1_000_000;
 // Idle timeout: Node fires a timer over 2^31-1 ms (24.8 days) at once, failing every request;
 // an hour without a byte from Bedrock is a dead connection anyway.
 const MAX_IDLE_TIMEOUT_SECONDS = 3600;
@@ -250,6 +269,34 @@ export const SETTINGS_SCHEMA = {
     properties: Object.fromEntries(ROUTE_TASKS.map((task) => [task, { type: 'string' }])),
     additionalProperties: false,
   },
+  'bedrockLlama.batch.concurrency': {
+    type: 'integer',
+    default: 4,
+    minimum: 1,
+    maximum: MAX_BATCH_CONCURRENCY,
+  },
+  'bedrockLlama.batch.mode': {
+    type: 'string',
+    default: 'auto',
+    enum: BATCH_MODES,
+  },
+  'bedrockLlama.batch.s3Uri': {
+    type: 'string',
+    default: '',
+    // Where a repository's files would be uploaded: the user's decision, never a workspace's.
+    scope: 'machine',
+  },
+  'bedrockLlama.batch.roleArn': {
+    type: 'string',
+    default: '',
+    scope: 'machine',
+  },
+  'bedrockLlama.batch.jobThreshold': {
+    type: 'integer',
+    default: 100,
+    minimum: 1,
+    maximum: MAX_BATCH_JOB_THRESHOLD,
+  },
 } as const satisfies Record<string, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;
@@ -340,6 +387,11 @@ export function validateSettings(raw: Record<string, unknown>, lookup: Pick<Reso
     confirmAboveUsd: num('bedrockLlama.confirmAboveUsd'),
     routing: oneOf('routing', ROUTING_MODES, 'off'),
     taskModels: taskModels(read('taskModels') ?? {}, (message, path) => fail('taskModels', message, path)),
+    batchConcurrency: num('bedrockLlama.batch.concurrency'),
+    batchMode: oneOf('batch.mode', BATCH_MODES, 'auto'),
+    batchS3Uri: s3Uri(optionalStr('batch.s3Uri', ''), (message) => fail('batch.s3Uri', message)),
+    batchRoleArn: roleArn(optionalStr('batch.roleArn', ''), (message) => fail('batch.roleArn', message)),
+    batchJobThreshold: num('bedrockLlama.batch.jobThreshold'),
   };
   if (errors.length > 0) {
     const connectionValid = !errors.some((e) => /^bedrockLlama\.(region|profile|endpoint)\b/.test(e.key));
@@ -398,6 +450,18 @@ function taskModels(v: unknown, fail: (message: string, path?: string) => undefi
     }
   }
   return bad ? undefined : out;
+}
+
+/** `s3://bucket` or `s3://bucket/prefix`, as Bedrock batch jobs take them; undefined stays undefined (not set). */
+function s3Uri(v: string | undefined, fail: (message: string) => undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(v) ? v : fail(`must be an S3 location such as s3://my-bucket/llama-batch/, or empty (got ${show(v)})`);
+}
+
+/** An IAM role ARN; undefined stays undefined (not set). */
+function roleArn(v: string | undefined, fail: (message: string) => undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/.test(v) ? v : fail(`must be an IAM role ARN such as arn:aws:iam::123456789012:role/BedrockBatch, or empty (got ${show(v)})`);
 }
 
 function isPrice(n: unknown): n is number {

@@ -10,7 +10,8 @@
 import * as vscode from 'vscode';
 import { StopRequest } from '../core/request/outcome';
 
-export type RequestOwner = { kind: 'editor'; document: vscode.Uri } | { kind: 'chat' };
+/** `batch`: one of Summarize Files…'s requests (a Stop on it stops that whole run). */
+export type RequestOwner = { kind: 'editor'; document: vscode.Uri } | { kind: 'chat' } | { kind: 'batch' };
 
 interface Entry {
   controller: AbortController;

@@ -5,12 +5,22 @@
 // nothing: each surface presents the outcome itself.
 import * as vscode from 'vscode';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
-import { runRequest, type RequestEvents, type RequestSpec } from '../core/request/runRequest';
+import { runRequest, type CostEstimate, type PreflightVerdict, type RequestEvents, type RequestSpec } from '../core/request/runRequest';
+import type { LlamaConfig } from '../core/settingsSchema';
 import { wholeAnswerLabel } from '../core/request/wholeAnswer';
 import type { Services } from '../services';
 import type { RequestOwner } from './activeRequests';
 
 export type { RequestSpec } from '../core/request/runRequest';
+
+export interface RequestFlowOptions {
+  /**
+   * Whether the request may be sent, in place of the budgets' own check (which may ask in a
+   * modal dialog): Summarize Files… confirms its whole run up front and must not ask per file.
+   * The estimate is still held against the budgets while the request runs.
+   */
+  preflight?(estimate: CostEstimate, config: LlamaConfig): Promise<PreflightVerdict>;
+}
 
 export async function runModelRequest(
   services: Services,
@@ -18,6 +28,7 @@ export async function runModelRequest(
   owner: RequestOwner,
   controller: AbortController,
   events: RequestEvents,
+  options: RequestFlowOptions = {},
 ): Promise<RequestOutcome> {
   // Discovery starts with the first request, once its answer is coming (or it ended), so its
   // SDK client and calls never compete with the request itself; until then the catalog applies.
@@ -50,7 +61,7 @@ export async function runModelRequest(
       preflight: async (estimate) => {
         const current = services.settings.current;
         if (!current.ok) return { send: true };
-        const verdict = await services.budget.preflight(estimate, current.config);
+        const verdict = await (options.preflight ?? ((e, c) => services.budget.preflight(e, c)))(estimate, current.config);
         if (verdict.send) release = services.budget.reserve(estimate.maxUsd ?? 0);
         return verdict;
       },
@@ -61,7 +72,8 @@ export async function runModelRequest(
       note: (note) => { services.notes.tell(note); events.note?.(note); },
     }, controller.signal);
     release(); // the meter now holds what it cost
-    meter(services, outcome, spec.prompt.task.kind);
+    // Booked under what it was for: Summarize Files… (`batch`) apart from inline summaries.
+    meter(services, outcome, spec.routeTask ?? spec.prompt.task.kind);
     return outcome;
   } finally {
     startDiscovery();

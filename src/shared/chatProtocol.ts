@@ -2,10 +2,13 @@
 // Each side parses what arrives with the guards below and drops (and logs) anything
 // else. The webview says `ready` first; the extension sends nothing to it before that.
 import type { Conversation, ErrorAction, Turn } from '../core/chat/conversation';
-import { arrayOf, exact, isBoolean, isCount, isFiniteNumber, isRecord, maxLength, oneOf, optional, type Check, type Shape } from '../core/chat/guards';
+import { arrayOf, exact, isBoolean, isCount, isFiniteNumber, maxLength, oneOf, optional, type Check, type Shape } from '../core/chat/guards';
 import type { HistoryItem } from '../core/chat/history';
 import { isAttachment, isConversation, isTurn, LIMITS } from '../core/chat/validate';
 import type { Attachment } from '../core/prompt';
+import { parseMessage, type Schemas } from './messages';
+
+export { describeDropped } from './messages';
 
 /** Llama 3.2 Vision is trained on one image per prompt. */
 export const MAX_IMAGES = 1;
@@ -91,9 +94,6 @@ export type FromWebview =
   /** A failed turn's action (`turnId`: which turn, for Retry after Sign In); a notice's action has none. */
   | { type: 'runAction'; action: ErrorAction; turnId?: string };
 
-type Fields<M> = Shape<Omit<M, 'type'>>;
-type Schemas<U extends { type: string }> = { [K in U['type']]: Fields<Extract<U, { type: K }>> };
-
 const requestId: Check = (v) => typeof v === 'string' && /^[\w-]{1,100}$/.test(v);
 const id = maxLength(LIMITS.id);
 const text = maxLength(LIMITS.text);
@@ -155,23 +155,12 @@ const FROM_WEBVIEW: Schemas<FromWebview> = {
   runAction: { action: oneOf('signIn', 'setApiKey', 'selectModel', 'openSettings', 'showLog'), turnId: optional(id) },
 };
 
-function parse<U extends { type: string }>(schemas: Schemas<U>, value: unknown): U | undefined {
-  if (!isRecord(value) || typeof value.type !== 'string' || !Object.prototype.hasOwnProperty.call(schemas, value.type)) return undefined;
-  const fields: Record<string, Check> = schemas[value.type as U['type']];
-  return exact({ ...fields, type: oneOf(value.type) })(value) ? (value as U) : undefined;
-}
-
 /** The message if it is a well-formed FromWebview, else undefined. */
 export function parseFromWebview(value: unknown): FromWebview | undefined {
-  return parse(FROM_WEBVIEW, value);
+  return parseMessage(FROM_WEBVIEW, value);
 }
 
 /** The message if it is a well-formed ToWebview, else undefined. */
 export function parseToWebview(value: unknown): ToWebview | undefined {
-  return parse(TO_WEBVIEW, value);
-}
-
-/** A short description of a dropped message for the log: its type, never its content. */
-export function describeDropped(value: unknown): string {
-  return isRecord(value) && typeof value.type === 'string' ? `malformed '${value.type.slice(0, 40)}' message` : 'message without a known type';
+  return parseMessage(TO_WEBVIEW, value);
 }

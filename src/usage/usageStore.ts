@@ -28,8 +28,7 @@ export class UsageStore implements vscode.Disposable {
    * shared storage) plus this window's increments not yet saved. Budgets are checked against these.
    */
   sharedTotals(at: Date): { day: UsageTotals; month: UsageTotals } {
-    const all = UsageLedger.fromJSON(UsageLedger.merge(this.state.get(STORAGE_KEY), this.ledger.unsavedJSON()));
-    return { day: all.dayTotals(at), month: all.monthTotals(at) };
+    return this.ledger.sharedTotals(this.state.get(STORAGE_KEY), at);
   }
 
   /** The shared storage, for a second store over it as another window has (tests). */

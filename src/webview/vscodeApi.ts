@@ -11,7 +11,8 @@ interface WebviewApi {
 
 declare function acquireVsCodeApi(): WebviewApi;
 
-const api = acquireVsCodeApi();
+/** The page's one handle (VS Code allows one `acquireVsCodeApi()` per page); the usage view's page uses it too. */
+export const api = acquireVsCodeApi();
 
 export function post(msg: FromWebview): void {
   api.postMessage(msg);

@@ -40,6 +40,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { checkAuth, TEST_API_KEYS, TEST_CREDENTIALS, type AuthPolicy } from './authCheck';
+import { BatchJobs, batchOperation, type BatchJobsOptions, type BatchOperation } from './batchJobs';
 import { ControlPlane, controlPlaneOperation, type ControlPlaneData, type ControlPlaneOperation } from './controlPlane';
 import { checkLlamaBody } from './bodyCheck';
 import type { AwsCredentials } from './sigv4Check';
@@ -209,7 +210,7 @@ export function httpError(errorType: BedrockHttpErrorType | (string & {}), messa
 // ---------------------------------------------------------------------------------------
 // The request log
 
-export type Operation = 'invoke' | 'invoke-with-response-stream' | ControlPlaneOperation;
+export type Operation = 'invoke' | 'invoke-with-response-stream' | ControlPlaneOperation | BatchOperation;
 
 /** How a response ended. */
 export type RequestOutcome =
@@ -281,6 +282,8 @@ export interface BedrockTestServerOptions {
   regions?: readonly string[];
   /** The control plane's data (test/server/controlPlane.ts), over the us-west-2 defaults. */
   controlPlane?: Partial<ControlPlaneData>;
+  /** Batch inference jobs (test/server/batchJobs.ts): the S3 server they use and their data. */
+  batch?: BatchJobsOptions;
   /** Models whose InvokeModelWithResponseStream is refused (default: ids containing `llama4`, as AWS documents). */
   streamingRefused?: (modelId: string) => boolean;
   /** Where `optimized` latency is served (default: Llama 3.1 70B and 405B ids, any region). */
@@ -319,6 +322,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
   readonly controlPlaneRequests: RecordedRequest[] = [];
   /** Model discovery's calls (ListFoundationModels, …): edit `controlPlane.data`; `reset()` restores it. */
   readonly controlPlane: ControlPlane;
+  /** Batch inference jobs (CreateModelInvocationJob, …), logged with the control plane's calls: edit `batchJobs.data`. */
+  readonly batchJobs: BatchJobs;
 
   private readonly host: string;
   private readonly defaultScript: Script | ScriptHandler;
@@ -343,6 +348,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.log = options.log;
     this.auth = { credentials: options.credentials ?? TEST_CREDENTIALS, apiKeys: options.apiKeys ?? TEST_API_KEYS, regions: options.regions };
     this.controlPlane = new ControlPlane(options.controlPlane);
+    this.batchJobs = new BatchJobs(options.batch);
     this.models = {
       streamingRefused: options.streamingRefused ?? ((id) => /llama4/.test(id)),
       // Offered through the US cross-region profile only (a profile id or its ARN), as AWS serves it.
@@ -378,6 +384,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
 
   /** Closes the listener and every open connection; pending responses end as 'serverStopped'. */
   async stop(): Promise<void> {
+    this.batchJobs.stop();
     for (const exchange of this.open) this.finish(exchange, 'serverStopped');
     for (const socket of this.sockets) socket.destroy();
     if (this.address) {
@@ -410,6 +417,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.requests.length = 0;
     this.controlPlaneRequests.length = 0;
     this.controlPlane.reset();
+    this.batchJobs.reset();
   }
 
   /** Resolves once the response to `record` is over (at once if it already is). */
@@ -463,7 +471,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       // also fire just before our own finish() after a complete response: writableEnded.)
       if (record.outcome === 'pending' && !res.writableEnded) this.finish(exchange, 'clientDisconnected');
     });
-    const control = controlPlaneOperation(record.method, record.path) !== undefined;
+    const control = controlPlaneOperation(record.method, record.path) !== undefined || batchOperation(record.method, record.path) !== undefined;
     (control ? this.controlPlaneRequests : this.requests).push(record);
     this.log?.(`→ #${record.id} HTTP/${record.httpVersion} ${record.method} ${record.operation ?? record.path} ${record.modelId ?? ''} auth=${record.authScheme ?? 'none'}`);
     this.emit('request', record);
@@ -475,7 +483,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
         await this.sendError(exchange, refusal);
         return;
       }
-      const control = this.controlPlane.answer(record.method, req.url ?? '');
+      const control = this.controlPlane.answer(record.method, req.url ?? '') ?? (await this.batchJobs.answer(record.method, req.url ?? '', record.rawBody));
       if (control) {
         if ('error' in control) return await this.sendError(exchange, { type: 'httpError', ...control.error });
         await endJson(exchange, control.body);
@@ -500,6 +508,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     const denied = await checkAuth({ method: record.method, url, headers: record.headers, body }, this.auth);
     if (denied) return { type: 'httpError', ...denied };
     if (record.operation && controlPlaneOperation(record.method, record.path) === record.operation) return undefined;
+    if (record.operation && batchOperation(record.method, record.path) === record.operation) return undefined;
     if (!record.operation || record.method !== 'POST') {
       return { type: 'httpError', errorType: 'UnknownOperationException', status: 404, message: `No route for ${record.method} ${record.path}` };
     }
@@ -557,7 +566,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
       id: this.nextId++,
       method: req.method ?? '',
       path,
-      operation: match ? (match[2] as Operation) : controlPlaneOperation(req.method ?? '', path),
+      operation: match ? (match[2] as Operation) : controlPlaneOperation(req.method ?? '', path) ?? batchOperation(req.method ?? '', path),
       rawModelId: match?.[1],
       modelId: match ? safeDecode(match[1]) : undefined,
       httpVersion: req.httpVersion === '2.0' ? '2.0' : '1.1',

@@ -1,5 +1,6 @@
-// AWS Signature Version 4 verification for the local Bedrock server, as AWS checks it:
-// the Authorization header's parts, the credential scope (date/region/bedrock/aws4_request),
+// AWS Signature Version 4 verification for the local Bedrock server (and the S3 server's front,
+// s3Server.ts), as AWS checks it: the Authorization header's parts, the credential scope
+// (date/region/bedrock or s3/aws4_request),
 // the clock (5 minutes either way), the session token, the body hash, and finally the
 // signature itself, recomputed with @smithy/signature-v4 from the secret of the access key.
 // Every failure carries AWS's error type and message wording.
@@ -34,6 +35,8 @@ export interface SigV4Policy {
   credentials: readonly AwsCredentials[];
   /** Regions a credential scope may name; undefined: any well-formed region id. */
   regions?: readonly string[];
+  /** The signing name the scope must name (default `bedrock`; `s3` for test/server/s3Server.ts). */
+  service?: string;
 }
 
 export const SIGNING_SERVICE = 'bedrock';
@@ -69,7 +72,8 @@ export async function verifySigV4(req: ReceivedRequest, policy: SigV4Policy, now
   }
   const [accessKeyId, scopeDate, region, service, terminator] = scope;
   if (terminator !== 'aws4_request') return invalidSignature(`Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
-  if (service !== SIGNING_SERVICE) return invalidSignature(`Credential should be scoped to correct service: '${SIGNING_SERVICE}'. `);
+  const expectedService = policy.service ?? SIGNING_SERVICE;
+  if (service !== expectedService) return invalidSignature(`Credential should be scoped to correct service: '${expectedService}'. `);
   if (!(policy.regions ? policy.regions.includes(region) : REGION_ID.test(region))) {
     return invalidSignature(`Credential should be scoped to a valid region, not '${region}'. `);
   }
@@ -90,10 +94,12 @@ export async function verifySigV4(req: ReceivedRequest, policy: SigV4Policy, now
     return { errorType: 'UnrecognizedClientException', status: 403, message: INVALID_TOKEN };
   }
   const declaredHash = req.headers['x-amz-content-sha256'];
-  if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(req.body).digest('hex')) {
+  // S3 also takes an unsigned body (over TLS) or a streamed one whose chunks are signed on their own.
+  const unsigned = declaredHash === 'UNSIGNED-PAYLOAD' || declaredHash?.startsWith('STREAMING-');
+  if (declaredHash !== undefined && !unsigned && declaredHash !== createHash('sha256').update(req.body).digest('hex')) {
     return invalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
-  const expected = await recomputeSignature(req, signedHeaders, credentials, region, signedAt);
+  const expected = await recomputeSignature(req, signedHeaders, credentials, region, signedAt, expectedService);
   return expected === params.Signature ? undefined : invalidSignature(SIGNATURE_MISMATCH);
 }
 
@@ -104,6 +110,7 @@ async function recomputeSignature(
   credentials: AwsCredentials,
   region: string,
   signingDate: Date,
+  service: string,
 ): Promise<string | undefined> {
   const queryAt = req.url.indexOf('?');
   const path = queryAt < 0 ? req.url : req.url.slice(0, queryAt);
@@ -114,8 +121,9 @@ async function recomputeSignature(
   }
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) if (req.headers[name] !== undefined) headers[name] = req.headers[name];
-  // applyChecksum off: add no x-amz-content-sha256 the client did not send.
-  const signer = new SignatureV4({ credentials, region, service: SIGNING_SERVICE, sha256: Sha256, applyChecksum: false });
+  // applyChecksum off: add no x-amz-content-sha256 the client did not send. S3 signs the path as
+  // sent (encoded once); every other service encodes it again.
+  const signer = new SignatureV4({ credentials, region, service, sha256: Sha256, applyChecksum: false, uriEscapePath: service !== 's3' });
   const signed = await signer.sign(
     { method: req.method, protocol: 'http:', hostname: req.headers.host ?? req.headers[':authority'] ?? '', path, query, headers, body: req.body },
     { signingDate, signableHeaders: new Set(signedHeaders) }, // sign what the client signed, even headers the SDK never would

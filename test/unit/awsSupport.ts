@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LlamaBedrockClient, type BedrockClientOptions } from '../../src/core/bedrock/client';
 import { BedrockLlamaError } from '../../src/core/bedrock/errors';
 import type { StreamEvent } from '../../src/core/types';
+import { BedrockTestServer } from '../server/bedrockServer';
 
 const ISOLATED = /^(AWS_|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$)/i;
 
@@ -109,5 +110,32 @@ export function localClients(endpoint: () => string): {
     disposeAll() {
       for (const c of made.splice(0)) c.dispose();
     },
+  };
+}
+
+/**
+ * Mocha hooks for a `describe` that talks to one local Bedrock server: started before the block,
+ * reset (and the clients made with `client` disposed) after each test, stopped after the block.
+ */
+export function useLocalServer(): { server(): BedrockTestServer; url(): string; client(options?: Partial<BedrockClientOptions>): LlamaBedrockClient } {
+  let server: BedrockTestServer | undefined;
+  let url = '';
+  const { client, disposeAll } = localClients(() => url);
+  before(async () => {
+    server = new BedrockTestServer();
+    ({ url } = await server.start());
+  });
+  afterEach(() => {
+    disposeAll();
+    server?.reset();
+  });
+  after(() => server?.stop());
+  return {
+    server: () => {
+      if (!server) throw new Error('useLocalServer(): only inside tests of its describe block');
+      return server;
+    },
+    url: () => url,
+    client,
   };
 }

@@ -127,7 +127,8 @@ describe('validateSettings', () => {
   it('refuses values outside the schema range, non-finite numbers, -0 and strings for every numeric setting', () => {
     for (const [key, s] of NUMBER_SETTINGS) {
       const { minimum: min, maximum: max } = s as Required<SettingSchema>;
-      const field = key.slice('bedrockLlama.'.length) as keyof LlamaConfig;
+      // `batch.concurrency` is read as `batchConcurrency`.
+      const field = key.slice('bedrockLlama.'.length).replace(/\.(\w)/g, (_, c: string) => c.toUpperCase()) as keyof LlamaConfig;
       assert.deepEqual([configOf({ [key]: min })[field], configOf({ [key]: max })[field]], [min, max], key);
       const range = `${s.type === 'integer' ? 'a whole number ' : ''}between ${min} and ${max}`;
       for (const [bad, shown] of [[max + 1, String(max + 1)], [min - 1, String(min - 1)], [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [-0, '-0'], [String(min), `"${min}"`]] as const) {
@@ -172,6 +173,20 @@ describe('validateSettings', () => {
     }
   });
 
+  it('checks the batch settings: concurrency 1–32, the mode, an S3 location and a role ARN', () => {
+    const c = configOf({});
+    assert.deepEqual([c.batchConcurrency, c.batchMode, c.batchS3Uri, c.batchRoleArn, c.batchJobThreshold], [4, 'auto', undefined, undefined, 100]);
+    const set = configOf({ 'batch.concurrency': 32, 'batch.mode': 'bedrockBatch', 'batch.s3Uri': 's3://my-bucket/llama/', 'batch.roleArn': 'arn:aws:iam::123456789012:role/BedrockBatch', 'batch.jobThreshold': 5 });
+    assert.deepEqual([set.batchConcurrency, set.batchMode, set.batchS3Uri, set.batchRoleArn, set.batchJobThreshold], [32, 'bedrockBatch', 's3://my-bucket/llama/', 'arn:aws:iam::123456789012:role/BedrockBatch', 5]);
+    assert.deepEqual(errorsOf({ 'batch.concurrency': 0, 'batch.mode': 'fast', 'batch.s3Uri': 'https://bucket', 'batch.roleArn': 'role/x', 'batch.jobThreshold': 2.5 }), [
+      'bedrockLlama.batch.concurrency must be a whole number between 1 and 32 (got 0)',
+      'bedrockLlama.batch.mode must be one of auto, onDemand, bedrockBatch (got "fast")',
+      'bedrockLlama.batch.s3Uri must be an S3 location such as s3://my-bucket/llama-batch/, or empty (got "https://bucket")',
+      'bedrockLlama.batch.roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/BedrockBatch, or empty (got "role/x")',
+      'bedrockLlama.batch.jobThreshold must be a whole number between 1 and 1000000 (got 2.5)',
+    ]);
+  });
+
   it('reports every bad value at once, with its setting key', () => {
     const r = validateSettings({ temperature: 2, topP: 2, maxGenLen: 'lots' });
     assert.equal(r.ok, false);
@@ -183,7 +198,7 @@ describe('SETTINGS_SCHEMA', () => {
   it('covers exactly the product settings, each described, under the bedrockLlama namespace', () => {
     const keys = Object.keys(SETTINGS_SCHEMA).map((k) => k.replace(/^bedrockLlama\./, ''));
     assert.deepEqual(keys.sort(), [
-      'budgetAction', 'budgetUsd', 'cacheTtlMinutes', 'confirmAboveUsd', 'dailyBudgetUsd', 'endpoint', 'guardrailId', 'guardrailVersion',
+      'batch.concurrency', 'batch.jobThreshold', 'batch.mode', 'batch.roleArn', 'batch.s3Uri', 'budgetAction', 'budgetUsd', 'cacheTtlMinutes', 'confirmAboveUsd', 'dailyBudgetUsd', 'endpoint', 'guardrailId', 'guardrailVersion',
       'idleTimeoutSeconds', 'inferenceProfile', 'latency', 'maxGenLen', 'modelFamily', 'modelId', 'monthlyBudgetUsd', 'pricing', 'profile',
       'region', 'responseLanguage', 'routing', 'serviceTier', 'systemPrompt', 'taskModels', 'temperature', 'topP',
     ]);
@@ -205,6 +220,7 @@ describe('SETTINGS_SCHEMA', () => {
     assert.deepEqual(NUMBER_SETTINGS.map(([key]) => key), [
       'bedrockLlama.temperature', 'bedrockLlama.topP', 'bedrockLlama.maxGenLen', 'bedrockLlama.budgetUsd', 'bedrockLlama.idleTimeoutSeconds',
       'bedrockLlama.cacheTtlMinutes', 'bedrockLlama.dailyBudgetUsd', 'bedrockLlama.monthlyBudgetUsd', 'bedrockLlama.confirmAboveUsd',
+      'bedrockLlama.batch.concurrency', 'bedrockLlama.batch.jobThreshold',
     ]);
     for (const [key, s] of NUMBER_SETTINGS) {
       assert.ok(typeof s.minimum === 'number' && typeof s.maximum === 'number' && s.minimum < s.maximum, key);
@@ -221,7 +237,7 @@ describe('SETTINGS_SCHEMA', () => {
       ['bedrockLlama.region', 'machine'], ['bedrockLlama.profile', 'machine'], ['bedrockLlama.endpoint', 'machine'],
       ['bedrockLlama.pricing', 'machine'], ['bedrockLlama.budgetUsd', 'machine'], ['bedrockLlama.cacheTtlMinutes', 'machine'],
       ['bedrockLlama.dailyBudgetUsd', 'machine'], ['bedrockLlama.monthlyBudgetUsd', 'machine'], ['bedrockLlama.budgetAction', 'machine'],
-      ['bedrockLlama.confirmAboveUsd', 'machine'],
+      ['bedrockLlama.confirmAboveUsd', 'machine'], ['bedrockLlama.batch.s3Uri', 'machine'], ['bedrockLlama.batch.roleArn', 'machine'],
     ]);
     assert.deepEqual(USER_ONLY_KEYS, scoped.map(([key]) => key));
   });

@@ -53,6 +53,14 @@ export function decodeChunk(bytes: Uint8Array): LlamaChunk {
   } catch {
     throw new MalformedChunkError('not JSON');
   }
+  return validateChunk(value);
+}
+
+/**
+ * Type-checks a parsed Llama response body or chunk (also a batch job's `modelOutput`);
+ * throws MalformedChunkError.
+ */
+export function validateChunk(value: unknown): LlamaChunk {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedChunkError('not a JSON object');
   const chunk = value as Record<string, unknown>;
   check(chunk, 'generation', isString);

@@ -3,10 +3,11 @@
 // function, so a request and a model listing reach the same endpoint with the same
 // credentials through the same proxy.
 import type { BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
-import { hasProxy } from '../proxyConfig';
-import type { AuthSource } from './authSource';
+import { displayProxyUrl, hasProxy, proxyForUrl } from '../proxyConfig';
+import { profileName, type AuthSource } from './authSource';
 import type { BedrockClientOptions } from './client';
-import { createHttpHandler } from './httpHandler';
+import type { ErrorContext } from './errors';
+import { createHttpHandler, DEFAULT_CONNECT_TIMEOUT_MS } from './httpHandler';
 import type { Sdk } from './sdkLoader';
 
 /** The fields both `BedrockRuntimeClientConfig` and the control plane's `BedrockClientConfig` take. */
@@ -50,4 +51,28 @@ export function sharedClientConfig(sdk: Sdk, o: BedrockClientOptions, auth: Auth
       break;
   }
   return config;
+}
+
+/**
+ * What an error message of a call to `endpoint` (default: the control plane's in `region`)
+ * may name: the region, the profile, the identity's source, the proxy without its credentials.
+ */
+export function errorContextFor(o: BedrockClientOptions, auth: AuthSource, region: string | undefined, modelId: string, endpoint?: string): ErrorContext {
+  let proxy: string | undefined;
+  try {
+    const url = endpoint ?? o.endpoint ?? `https://bedrock.${region ?? 'us-east-1'}.amazonaws.com`;
+    const found = proxyForUrl(url, o.proxy ?? {}, o.env ?? process.env);
+    proxy = found ? displayProxyUrl(found.url) : undefined;
+  } catch {
+    proxy = undefined; // an invalid proxy setting is reported by the call itself
+  }
+  return {
+    modelId,
+    region,
+    profile: profileName(auth),
+    partialText: '',
+    auth,
+    proxy,
+    connectTimeoutMs: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  };
 }

@@ -43,7 +43,11 @@ export class ProxyRoutingAgent extends Agent {
         rejectUnauthorized: proxy.strictSSL, // for an https:// proxy itself
         headers: proxy.authorization ? { 'Proxy-Authorization': proxy.authorization } : undefined,
       };
-      agent = this.secure ? new HttpsProxyAgent(proxy.url, options) : new HttpProxyAgent(proxy.url, options);
+      // A forwarding proxy (plain http targets) gets a new connection per request: its agent
+      // rewrites the request line to the absolute URL only when it connects, and this router
+      // hands it requests whose headers are already written, so a reused socket sent a
+      // relative path the proxy refused (the second request through it failed with 502).
+      agent = this.secure ? new HttpsProxyAgent(proxy.url, options) : new HttpProxyAgent(proxy.url, { ...options, keepAlive: false });
       this.proxied.set(key, agent);
     }
     return agent;

@@ -7,14 +7,12 @@
 // every outcome is a DiscoveryResult.
 import { createHash } from 'node:crypto';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
-import { authSourceFor, profileName, type AuthSource } from '../bedrock/authSource';
+import { authSourceFor, type AuthSource } from '../bedrock/authSource';
 import type { BedrockClientOptions } from '../bedrock/client';
-import { sharedClientConfig } from '../bedrock/clientConfig';
+import { errorContextFor, sharedClientConfig } from '../bedrock/clientConfig';
 import { toBedrockLlamaError, type ErrorContext } from '../bedrock/errors';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../bedrock/httpHandler';
 import { loadControlSdk, type ControlSdk } from '../bedrock/controlSdkLoader';
 import { loadSdk } from '../bedrock/sdkLoader';
-import { proxyForUrl, displayProxyUrl } from '../proxyConfig';
 import { cacheKey } from './discoveryCache';
 import type {
   DiscoveredCustomModel,
@@ -218,25 +216,7 @@ export class ControlPlaneClient {
   }
 
   private context(): ErrorContext {
-    const o = this.options;
-    const region = o.region ?? this.resolvedRegion;
-    let proxy: string | undefined;
-    try {
-      const endpoint = o.endpoint ?? `https://bedrock.${region ?? 'us-east-1'}.amazonaws.com`;
-      const found = proxyForUrl(endpoint, o.proxy ?? {}, o.env ?? process.env);
-      proxy = found ? displayProxyUrl(found.url) : undefined;
-    } catch {
-      proxy = undefined;
-    }
-    return {
-      modelId: 'the Llama model list',
-      region,
-      profile: profileName(this.auth),
-      partialText: '',
-      auth: this.auth,
-      proxy,
-      connectTimeoutMs: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    };
+    return errorContextFor(this.options, this.auth, this.options.region ?? this.resolvedRegion, 'the Llama model list');
   }
 }
 

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, Runnable, Test } from 'mocha';
+import type { Page } from 'playwright-core';
 import {
   ROOT, type Sandbox, createSandbox, installVsix, keepLogs, launchBrowser, remoteUri, startCodeServer, stopAll,
   userSettingsFile, userSettingsWith, workbenchUrl, writeMachineSettings,
@@ -54,6 +55,8 @@ export interface ConsoleEntry {
   text: string;
   /** Whose it is: the chat webview (our code), the extension host (forwarded by the workbench), or the workbench. */
   origin: 'webview' | 'extensionHost' | 'workbench';
+  /** The page it came from, when not the shared workbench page (e.g. "window 2", see `watchWindow`). */
+  window?: string;
 }
 
 /**
@@ -119,11 +122,48 @@ export function consoleSinceTestBegan(): ConsoleEntry[] {
  * The fixture runs this after every test body; tests may call it to check the check.
  */
 export async function testProblems(): Promise<string[]> {
-  const problems = consoleEntries.filter(isExtensionProblem).map((e) => `${e.origin} console ${e.type}: ${e.text.slice(0, 400)}${e.url ? ` (${e.url.slice(0, 200)})` : ''}`);
-  for (const m of (await current?.unexpectedMessages()) ?? []) {
-    problems.push(`unexpected ${m.severity} ${m.kind}: ${JSON.stringify(m.message.slice(0, 400))}${m.source ? ` (${m.source})` : ''}${m.buttons.length ? ` [${m.buttons.join(', ')}]` : ''}`);
+  const problems = consoleEntries.filter(isExtensionProblem).map((e) => `${e.window ? `${e.window}: ` : ''}${e.origin} console ${e.type}: ${e.text.slice(0, 400)}${e.url ? ` (${e.url.slice(0, 200)})` : ''}`);
+  for (const [label, wb] of [['', current] as const, ...otherWindows]) {
+    for (const m of (await wb?.unexpectedMessages()) ?? []) {
+      problems.push(`${label ? `${label}: ` : ''}unexpected ${m.severity} ${m.kind}: ${JSON.stringify(m.message.slice(0, 400))}${m.source ? ` (${m.source})` : ''}${m.buttons.length ? ` [${m.buttons.join(', ')}]` : ''}`);
+    }
   }
   return problems;
+}
+
+/** Further workbench pages (a second window), by label: checked like the shared page. */
+const otherWindows = new Map<string, Workbench>();
+
+/**
+ * Checks another workbench page like the shared one from now on: its console (the chat webview's
+ * and the extension host's, see IGNORED_CONSOLE) and its notifications and dialogs (declare
+ * expected ones on `wb`) fail the running test. Call before its first navigation; the returned
+ * function stops checking it (before the page is closed).
+ */
+export async function watchWindow(label: string, wb: Workbench): Promise<() => void> {
+  if (otherWindows.has(label)) throw new Error(`a window "${label}" is already watched`);
+  watchConsole(wb.page, label);
+  await wb.watchMessages();
+  otherWindows.set(label, wb);
+  return () => {
+    if (otherWindows.get(label) === wb) otherWindows.delete(label);
+  };
+}
+
+/** Records the console warnings, errors and uncaught exceptions of `page` (and its frames). */
+function watchConsole(page: Page, window?: string): void {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    const url = msg.location().url;
+    const text = msg.text();
+    consoleEntries.push({ type: msg.type(), url, text, origin: originOf(url, text), ...(window ? { window } : {}) });
+  });
+  page.on('pageerror', (err) => {
+    const url = /(https?:\/\/[^\s)]+)/.exec(err.stack ?? '')?.[1] ?? '';
+    // Uncaught exceptions are the extension's problem when they come from the webview or name the extension.
+    const origin = WEBVIEW_URL.test(err.stack ?? '') ? 'webview' : EXTENSION_PATH.test(err.stack ?? '') ? 'extensionHost' : 'workbench';
+    consoleEntries.push({ type: 'uncaught', url, text: `${err.name}: ${err.message}`, origin, ...(window ? { window } : {}) });
+  });
 }
 
 /** Problems no test's own check saw: shown after it, or between tests (hooks, clean-up); they fail the run at its end. */
@@ -136,6 +176,7 @@ function resetRecord(): void {
   consoleEntries = [];
   expectedConsole = [];
   current?.beginTest();
+  for (const wb of otherWindows.values()) wb.beginTest();
 }
 
 /** Keeps the problems shown since the last reset as late ones, then resets. */
@@ -287,17 +328,7 @@ export async function startFixture(): Promise<Workbench> {
   if (options.vsix) installVsix(options.codeServer, sandbox, options.vsix);
   const server = await startCodeServer(options.codeServer, sandbox);
   const page = await (await launchBrowser()).newPage();
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-    const url = msg.location().url;
-    const text = msg.text();
-    consoleEntries.push({ type: msg.type(), url, text, origin: originOf(url, text) });
-  });
-  page.on('pageerror', (err) => {
-    const url = /(https?:\/\/[^\s)]+)/.exec(err.stack ?? '')?.[1] ?? '';
-    // Uncaught exceptions are the extension's problem when they come from the webview or name the extension.
-    consoleEntries.push({ type: 'uncaught', url, text: `${err.name}: ${err.message}`, origin: WEBVIEW_URL.test(err.stack ?? '') ? 'webview' : EXTENSION_PATH.test(err.stack ?? '') ? 'extensionHost' : 'workbench' });
-  });
+  watchConsole(page);
   current = new Workbench(page, SCREENSHOTS);
   await current.watchMessages();
   const payload: Array<[string, string]> | undefined = options.vsix ? undefined : [['extensionDevelopmentPath', remoteUri(server, ROOT)]];
@@ -341,7 +372,12 @@ export const mochaHooks = {
       const requests = bedrock?.requests.map((r) => `#${r.id} ${r.outcome} after ${r.chunksSent} chunk(s)`) ?? [];
       console.log(`      requests at the local server during the test: ${requests.join('; ') || 'none'}`);
       for (const m of (await current?.shownMessages().catch(() => [])) ?? []) console.log(`      ${m.severity} ${m.kind}: ${m.message.slice(0, 300)}`);
-      for (const e of consoleEntries.slice(-20)) console.log(`      ${e.origin} console ${e.type}: ${e.text.slice(0, 300)}`);
+      for (const [label, wb] of otherWindows) {
+        const other = await wb.screenshot(`FAILED ${test.fullTitle()} ${label}`).catch(() => undefined);
+        if (other) console.log(`      screenshot of ${label}: ${path.relative(ROOT, other)}`);
+        for (const m of await wb.shownMessages().catch(() => [])) console.log(`      ${label}: ${m.severity} ${m.kind}: ${m.message.slice(0, 300)}`);
+      }
+      for (const e of consoleEntries.slice(-20)) console.log(`      ${e.window ? `${e.window}: ` : ''}${e.origin} console ${e.type}: ${e.text.slice(0, 300)}`);
       resetRecord();
     } else {
       // The test's own check passed (or, for a `done`-style test, never ran): what shows up

@@ -144,10 +144,19 @@ export class Workbench {
 
   /** Opens a workspace file by name through quick open (Ctrl+P) in the active editor group. */
   async openFile(name: string): Promise<void> {
-    await this.openQuickInput('Control+P');
-    await this.page.locator(`${QUICK_INPUT} input`).fill(name);
-    // Click the matching row: Enter could still hit the first row of the unfiltered history list.
-    await this.quickPickRow(name).click();
+    for (let attempt = 1; ; attempt++) {
+      await this.openQuickInput('Control+P');
+      try {
+        await this.page.locator(`${QUICK_INPUT} input`).fill(name, { timeout: 5_000 });
+        // Click the matching row: Enter could still hit the first row of the unfiltered history list.
+        await this.quickPickRow(name).click({ timeout: 5_000 });
+        break;
+      } catch (err) {
+        // As in runCommand: a webview taking the focus back (the chat after New Chat, a window
+        // turned to) closes quick open just after it appeared; open it again.
+        if (attempt === 3) throw err;
+      }
+    }
     const group = this.page.locator('.editor-group-container.active');
     await group.locator('.tab.active', { hasText: name }).waitFor();
     const lines = group.locator('.monaco-editor .view-lines').locator('visible=true').first();

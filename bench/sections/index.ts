@@ -3,6 +3,7 @@
 // figure reads the fresh production dist/sdk.js); `npm run bench -- <name>…` runs the
 // named ones. 'vscode' sections start and stop their own code-server (bench/lib/vscodeHost.ts)
 // and set `ctx.vscodeVersion`.
+import { cache } from './cache';
 import { chat } from './chat';
 import { coldStart } from './coldStart';
 import { discovery } from './discovery';
@@ -15,4 +16,4 @@ import { size } from './size';
 import type { Section } from './types';
 import { usageView } from './usageView';
 
-export const SECTIONS: readonly Section[] = [size, pipeline, discovery, routing, prompt, memory, coldStart, editor, chat, usageView];
+export const SECTIONS: readonly Section[] = [size, pipeline, discovery, routing, prompt, memory, coldStart, editor, chat, usageView, cache];

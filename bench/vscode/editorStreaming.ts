@@ -78,7 +78,7 @@ function naiveRun(api: ExtensionApi, editor: vscode.TextEditor): () => Promise<u
 }
 
 /** Inserts and removes one comment line, 20 times, idle in between: edit() → change event. */
-async function editRoundTrips(editor: vscode.TextEditor): Promise<number[]> {
+export async function editRoundTrips(editor: vscode.TextEditor): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
     const changed = new Promise<number>((resolve) => {

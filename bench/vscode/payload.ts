@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extension } from '../../test/integration/support/extension';
 import { startServer, type BenchServer } from '../lib/server';
+import { measureCacheTtft } from './cacheTtft';
 import { measureColdStart } from './coldStart';
 import { measureEditorStreaming } from './editorStreaming';
 import type { PayloadPlan, PayloadResult } from './protocol';
@@ -26,6 +27,7 @@ export async function run(): Promise<void> {
     await vscode.workspace.getConfiguration('bedrockLlama').update('endpoint', server.url, vscode.ConfigurationTarget.Global);
     if (cold) result.coldStart = { ...cold, ...(await measureColdStart.firstRequest(api, server)) };
     if (plan.tasks.includes('editor')) result.editor = await measureEditorStreaming(api, server, plan.editor, progress);
+    if (plan.tasks.includes('cache') && plan.cache) result.cache = await measureCacheTtft(api, server, plan.cache, progress);
   } catch (err) {
     result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
   } finally {

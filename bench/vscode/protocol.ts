@@ -13,10 +13,21 @@ export interface EditorPlan {
   baselineRuns: number;
 }
 
+/** Time to first character of a real request vs a cache hit of the identical request (bench/vscode/cacheTtft.ts). */
+export interface CachePlan {
+  /** Measured pairs (a real request and a hit each, order alternating), after `warmup` pairs. */
+  pairs: number;
+  warmup: number;
+  /** Chunks of the answer (one token each); the server sends the first after this many ms. */
+  tokens: number;
+  firstByteMs: number;
+}
+
 export interface PayloadPlan {
-  tasks: Array<'coldStart' | 'editor'>;
+  tasks: Array<'coldStart' | 'editor' | 'cache'>;
   resultsFile: string;
   editor: EditorPlan;
+  cache?: CachePlan;
 }
 
 export interface ColdStartResult {
@@ -55,9 +66,19 @@ export interface EditorResult {
   naive: Record<string, StreamRun[]>;
 }
 
+export interface CacheResult {
+  /** Command → first character of the answer in the document, ms: requests that went to the server. */
+  realMs: number[];
+  /** The same for the identical request answered from the response cache. */
+  hitMs: number[];
+  /** One small edit alone, editor.edit() → its change event, ms: the floor under both. */
+  editRoundTripMs: number[];
+}
+
 export interface PayloadResult {
   vscodeVersion: string;
   coldStart?: ColdStartResult;
   editor?: EditorResult;
+  cache?: CacheResult;
   error?: string;
 }

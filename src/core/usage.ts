@@ -383,7 +383,8 @@ function parseMap(src: unknown, into: Map<string, UsageTotals>, keyShape: RegExp
 /** Every field a non-negative finite number; anything else, or missing, reads as 0. */
 function readTotals(v: unknown): UsageTotals {
   const t = zeroTotals();
-  if (isRecord(v)) for (const f of FIELDS) t[f] = count(v[f]);
+  // Counts are whole numbers (a hand-edited 1.5 would make every report invalid); amounts in USD are not.
+  if (isRecord(v)) for (const f of FIELDS) t[f] = f.endsWith('Usd') ? count(v[f]) : Math.floor(count(v[f]));
   return t;
 }
 

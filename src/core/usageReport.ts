@@ -109,7 +109,7 @@ export function modelName(id: string): { id: string; label: string } {
 }
 
 function taskLabel(task: string): string {
-  return TASK_LABELS[task] ?? task;
+  return Object.hasOwn(TASK_LABELS, task) ? TASK_LABELS[task as keyof typeof TASK_LABELS] : task;
 }
 
 function sorted(map: Map<string, ReportEntry>): ReportEntry[] {

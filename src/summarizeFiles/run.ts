@@ -172,6 +172,8 @@ export class FileSummaryRun {
     const body = withoutSummaryBlock(text, style);
     const controller = new AbortController();
     const stop = () => controller.abort(new StopRequest('user'));
+    // Cancel may have come while the file was read: a listener added now would never fire.
+    if (this.controller.signal.aborted) return 'stopped';
     this.controller.signal.addEventListener('abort', stop, { once: true });
     let outcome: RequestOutcome;
     try {

@@ -3,7 +3,7 @@
 // loads (first open, shown again after being hidden, reload) and gets the whole report; while
 // it is open every change of the meter sends a new one. Everything it subscribes to goes with it.
 import * as vscode from 'vscode';
-import { webviewOptions, webviewRoot } from '../chat/chatHtml';
+import { webviewOptions, webviewRoot } from '../webviewPage';
 import { buildUsageReport } from '../core/usageReport';
 import { describeDropped, parseFromWebview, type ExportFormat, type FromWebview, type ToWebview } from '../shared/usageProtocol';
 import { exportUsage, type ExportResult } from './usageFile';

@@ -8,8 +8,8 @@ import { runRequest, type CachedAnswer, type RequestDeps, type RequestNote, type
 import { answeredBy } from '../../src/core/request/answeredBy';
 import { chooseModel, lineCount, SMALL_TASK_MAX_LINES, type RouteRequest } from '../../src/core/routing';
 import { validateSettings, type LlamaConfig } from '../../src/core/settingsSchema';
-import { BedrockTestServer, textResponse } from '../server/bedrockServer';
-import { localClients } from './awsSupport';
+import { textResponse } from '../server/bedrockServer';
+import { useLocalServer } from './awsSupport';
 
 const BIG = 'meta.llama3-3-70b-instruct-v1:0';
 const B3 = 'meta.llama3-2-3b-instruct-v1:0';
@@ -126,24 +126,12 @@ function pick(c: LlamaConfig, request: RouteRequest, available?: (id: string) =>
 }
 
 describe('model routing: requests against the local Bedrock server', () => {
-  let server: BedrockTestServer;
-  let url: string;
-  const { client, disposeAll } = localClients(() => url);
-
-  before(async () => {
-    server = new BedrockTestServer();
-    ({ url } = await server.start());
-  });
-  afterEach(() => {
-    disposeAll();
-    server.reset();
-  });
-  after(() => server.stop());
+  const local = useLocalServer();
 
   function deps(settings: Record<string, unknown>, extra: Partial<RequestDeps> = {}): RequestDeps {
-    const c: LlamaBedrockClient = client({ idleTimeoutMs: 2000 });
+    const c: LlamaBedrockClient = local.client({ idleTimeoutMs: 2000 });
     return {
-      settings: validateSettings({ modelId: BIG, region: 'us-west-2', endpoint: url, ...settings }),
+      settings: validateSettings({ modelId: BIG, region: 'us-west-2', endpoint: local.url(), ...settings }),
       connect: () => Promise.resolve({ client: c, release: () => undefined }),
       profiles: new MapProfileMemory(),
       requestId: 'r-route',
@@ -154,11 +142,11 @@ describe('model routing: requests against the local Bedrock server', () => {
   const COUNTS = { metrics: { inputTokenCount: 100, outputTokenCount: 20, invocationLatency: 10, firstByteLatency: 5 } };
 
   it('sends a small summary to Llama 3.2 3B through the region\'s profile, priced as 3B, and says so', async () => {
-    server.enqueue(textResponse('Two constants.', COUNTS));
+    local.server().enqueue(textResponse('Two constants.', COUNTS));
     const outcome = await runRequest(SUMMARY, deps({ routing: 'auto' }), { text: () => undefined }, new AbortController().signal);
     assert.equal(outcome.kind, 'ok');
     if (outcome.kind !== 'ok') return;
-    assert.equal(server.requests[0].modelId, `us.${B3}`, '3B needs an inference profile: us. in us-west-2');
+    assert.equal(local.server().requests[0].modelId, `us.${B3}`, '3B needs an inference profile: us. in us-west-2');
     assert.equal(outcome.configModelId, B3);
     assert.deepEqual(outcome.routed, { reason: 'smallTask', selectedModelId: BIG });
     assert.ok(Math.abs(outcome.meter.costUsd! - (100 * 0.15 + 20 * 0.15) / 1e6) < 1e-12, `3B's price: ${outcome.meter.costUsd}`);
@@ -166,30 +154,30 @@ describe('model routing: requests against the local Bedrock server', () => {
   });
 
   it('off sends the same summary to the selected model', async () => {
-    server.enqueue(textResponse('Two constants.', COUNTS));
+    local.server().enqueue(textResponse('Two constants.', COUNTS));
     const outcome = await runRequest(SUMMARY, deps({ routing: 'off' }), { text: () => undefined }, new AbortController().signal);
     assert.equal(outcome.kind, 'ok');
-    assert.equal(server.requests[0].modelId, `us.${BIG}`);
+    assert.equal(local.server().requests[0].modelId, `us.${BIG}`);
     if (outcome.kind === 'ok') assert.equal(outcome.routed, undefined);
   });
 
   it('the cache keys by the routed model: the answer of one model is never replayed for another', async () => {
     const stored = new Map<string, CachedAnswer>();
     const cache = { ttlMs: 60_000, store: { get: (k: string) => Promise.resolve(stored.get(k)), put: (k: string, a: CachedAnswer) => { stored.set(k, a); return Promise.resolve(); } } };
-    server.enqueue(textResponse('From 3B.', COUNTS), textResponse('From 70B.', COUNTS));
+    local.server().enqueue(textResponse('From 3B.', COUNTS), textResponse('From 70B.', COUNTS));
     const routed = await runRequest(SUMMARY, deps({ routing: 'auto' }, { cache }), { text: () => undefined }, new AbortController().signal);
     const selected = await runRequest({ ...SUMMARY, selectedModel: true }, deps({ routing: 'auto' }, { cache }), { text: () => undefined }, new AbortController().signal);
-    assert.deepEqual(server.requests.map((r) => r.modelId), [`us.${B3}`, `us.${BIG}`]);
+    assert.deepEqual(local.server().requests.map((r) => r.modelId), [`us.${B3}`, `us.${BIG}`]);
     assert.equal(routed.kind === 'ok' && routed.text, 'From 3B.');
     assert.equal(selected.kind === 'ok' && selected.text, 'From 70B.');
     assert.equal(selected.kind === 'ok' && selected.cached, undefined);
     const again = await runRequest(SUMMARY, deps({ routing: 'auto' }, { cache }), { text: () => undefined }, new AbortController().signal);
     assert.equal(again.kind === 'ok' && again.cached && again.text, 'From 3B.');
-    assert.equal(server.requests.length, 2, 'the repeat came from the cache');
+    assert.equal(local.server().requests.length, 2, 'the repeat came from the cache');
   });
 
   it('a taskModels entry that cannot be used: the selected model answers and a note says why', async () => {
-    server.enqueue(textResponse('Selected.', COUNTS));
+    local.server().enqueue(textResponse('Selected.', COUNTS));
     const notes: RequestNote[] = [];
     const outcome = await runRequest(
       { prompt: { task: { kind: 'chat', message: 'hi' } } },
@@ -198,7 +186,7 @@ describe('model routing: requests against the local Bedrock server', () => {
       new AbortController().signal,
     );
     assert.equal(outcome.kind, 'ok');
-    assert.equal(server.requests[0].modelId, `us.${BIG}`);
+    assert.equal(local.server().requests[0].modelId, `us.${BIG}`);
     assert.equal(notes.length, 1);
     assert.equal(notes[0].kind, 'routeSkipped');
   });

@@ -136,6 +136,20 @@ describe('Summarize Files: the header comment', () => {
     assert.equal(h2, `<!--\n${SUMMARY_BEGIN} by Llama\nStill a paragraph.\n${SUMMARY_END}\n-->\n\n<p>x</p>\n`);
   });
 
+  it('replaces only its own lines: a block comment or docstring right above or below it stays whole', () => {
+    const licence = '/*\n * Copyright 2024 ACME\n */\n';
+    const block = `// ${SUMMARY_BEGIN} by Llama\n// Old.\n// ${SUMMARY_END}\n`;
+    const again = apply(`${licence}${block}\nexport const a = 1;\n`, ts, 'New.');
+    assert.ok(again.startsWith(`${licence}// ${SUMMARY_BEGIN} by Llama\n// New.\n// ${SUMMARY_END}\n`), again);
+    assert.ok(!again.includes('Old.'));
+    const below = apply(`${block}/*\n * Notes\n */\nexport const a = 1;\n`, ts, 'New.');
+    assert.ok(below.includes('/*\n * Notes\n */\nexport const a = 1;\n'), below);
+    const docstring = `\"\"\"Module docs.\n\"\"\"\n# ${SUMMARY_BEGIN} by Llama\n# Old.\n# ${SUMMARY_END}\n\nimport os\n`;
+    const py2 = apply(docstring, py, 'New.');
+    assert.ok(py2.startsWith('\"\"\"Module docs.\n\"\"\"\n'), py2);
+    assert.equal(py2.split(SUMMARY_BEGIN).length, 2);
+  });
+
   it('leaves a damaged block alone (no end marker, or code inside), and says why', () => {
     const noEnd = `// ${SUMMARY_BEGIN} x\n// text\nconst a = 1;\n`;
     assert.match((planHeader(noEnd, ts, 's', 'l') as { skip: string }).skip, /has no llama-summary:end line/);

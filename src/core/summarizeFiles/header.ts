@@ -125,8 +125,10 @@ export function findSummaryBlock(text: string, style?: CommentStyle): BlockSearc
     const notComment = linePrefix ? !line.trimStart().startsWith(linePrefix) : style?.close ? line.includes(style.close.trim()) : false;
     if (notComment) return { broken: `its summary comment (${SUMMARY_BEGIN}) has lines that are not part of the comment: fix or remove it, then run again` };
   }
-  const isOpen = (line: string | undefined) => (style?.open ? line?.trim() === style.open.trim() : delimiterOnly(line));
-  const isClose = (line: string | undefined) => (style?.close ? line?.trim() === style.close.trim() : delimiterOnly(line));
+  // Delimiter lines are guessed only when the style is unknown (report mode, nothing written):
+  // with line comments the neighbours are the user's (a licence's ` */`, a docstring's `"""`).
+  const isOpen = (line: string | undefined) => (style?.open ? line?.trim() === style.open.trim() : !style && delimiterOnly(line));
+  const isClose = (line: string | undefined) => (style?.close ? line?.trim() === style.close.trim() : !style && delimiterOnly(line));
   const first = isOpen(textOf(b - 1)) ? b - 1 : b;
   const last = isClose(textOf(e + 1)) ? e + 1 : e;
   return { found: { start: lines[first].start, end: lines[last].next } };

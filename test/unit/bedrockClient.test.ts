@@ -12,7 +12,7 @@ import {
   type BedrockHttpErrorType,
   type StreamExceptionType,
 } from '../server/bedrockServer';
-import { collect, localClients } from './awsSupport';
+import { collect, useLocalServer } from './awsSupport';
 
 const MODEL = 'us.meta.llama3-3-70b-instruct-v1:0';
 const REQUEST: InvokeRequest = {
@@ -23,23 +23,12 @@ const bytes = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stri
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('LlamaBedrockClient against the local Bedrock server', () => {
-  let server: BedrockTestServer;
-  let url: string;
-  const { client, disposeAll } = localClients(() => url);
-
-  before(async () => {
-    server = new BedrockTestServer();
-    ({ url } = await server.start());
-  });
-  afterEach(() => {
-    disposeAll();
-    server.reset();
-  });
-  after(() => server.stop());
+  const local = useLocalServer();
+  const client = local.client;
 
   describe('streaming', () => {
     it('ends with a clear streamError on a malformed chunk, keeping the text before it', async () => {
-      server.enqueue({ type: 'response', chunks: ['Hello ', 'there', { text: '', raw: JSON.stringify({ generation: 7 }) }, 'never'] });
+      local.server().enqueue({ type: 'response', chunks: ['Hello ', 'there', { text: '', raw: JSON.stringify({ generation: 7 }) }, 'never'] });
       const { texts, end, error } = await collect(client().stream(REQUEST));
       assert.equal(end, undefined);
       assert.deepEqual(texts, ['Hello ', 'there']);
@@ -50,7 +39,7 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
     });
 
     it('yields the text, then usage from the invocation metrics and the stop reason', async () => {
-      server.enqueue({
+      local.server().enqueue({
         type: 'response',
         chunks: ['Hello ', 'there, ', 'how are ', 'you?'],
         chunkDelayMs: 2,
@@ -67,7 +56,7 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
       assert.equal(end.latency.bedrockFirstByteMs, 45);
       assert.ok(end.latency.timeToFirstTokenMs! >= 0 && end.latency.timeToFirstTokenMs! <= end.latency.totalMs!);
 
-      const [record] = server.requests;
+      const [record] = local.server().requests;
       assert.equal(record.operation, 'invoke-with-response-stream');
       assert.equal(record.modelId, MODEL);
       assert.deepEqual(record.body, REQUEST.body);
@@ -76,14 +65,14 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
     });
 
     it('falls back on the chunk token counts without metrics', async () => {
-      server.enqueue({ type: 'response', chunks: [{ text: 'a', tokens: 3 }, { text: 'b', tokens: 2 }], promptTokenCount: 9, metrics: null });
+      local.server().enqueue({ type: 'response', chunks: [{ text: 'a', tokens: 3 }, { text: 'b', tokens: 2 }], promptTokenCount: 9, metrics: null });
       const { end } = await collect(client().stream(REQUEST));
       assert.deepEqual(end?.usage, { inputTokens: 9, outputTokens: 5 });
       assert.equal(end?.latency.bedrockInvocationMs, undefined);
     });
 
     it("reports a 'length' stop, also on a separate empty final chunk", async () => {
-      server.enqueue(textResponse('cut short', { stopReason: 'length', separateFinalChunk: true }));
+      local.server().enqueue(textResponse('cut short', { stopReason: 'length', separateFinalChunk: true }));
       const { texts, end } = await collect(client().stream(REQUEST));
       assert.deepEqual(texts, ['cut ', 'short']); // the empty final chunk yields no text
       assert.equal(end?.stopReason, 'length');
@@ -91,38 +80,38 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
 
     for (const httpVersion of ['http1', 'http2'] as const) {
       it(`streams the same answer over ${httpVersion}`, async () => {
-        server.enqueue(textResponse('Same answer either way', { chunks: 3, chunkDelayMs: 2 }));
+        local.server().enqueue(textResponse('Same answer either way', { chunks: 3, chunkDelayMs: 2 }));
         const { texts, end } = await collect(client({ httpVersion }).stream(REQUEST));
         assert.equal(texts.join(''), 'Same answer either way');
         assert.equal(end?.stopReason, 'stop');
-        assert.equal(server.requests[0].httpVersion, httpVersion === 'http1' ? '1.1' : '2.0');
+        assert.equal(local.server().requests[0].httpVersion, httpVersion === 'http1' ? '1.1' : '2.0');
       });
     }
 
     it('reuses one connection for consecutive requests (http1)', async () => {
       const c = client();
-      server.enqueue(textResponse('one'), textResponse('two'));
+      local.server().enqueue(textResponse('one'), textResponse('two'));
       await collect(c.stream(REQUEST));
       await collect(c.stream(REQUEST));
-      assert.equal(server.requests.length, 2);
-      assert.equal(server.requests[0].remotePort, server.requests[1].remotePort);
+      assert.equal(local.server().requests.length, 2);
+      assert.equal(local.server().requests[0].remotePort, local.server().requests[1].remotePort);
     });
 
     it('sends a Bedrock API key as Authorization: Bearer', async () => {
-      server.enqueue(textResponse('ok'));
+      local.server().enqueue(textResponse('ok'));
       const { error } = await collect(client({ credentials: undefined, bearerToken: 'test-api-key' }).stream(REQUEST));
       assert.equal(error, undefined);
-      assert.equal(server.requests[0].authScheme, 'Bearer');
-      assert.equal(server.requests[0].headers.authorization, 'Bearer test-api-key');
+      assert.equal(local.server().requests[0].authScheme, 'Bearer');
+      assert.equal(local.server().requests[0].headers.authorization, 'Bearer test-api-key');
     });
 
     it('percent-encodes profile ids and ARNs in the path', async () => {
       const arn = 'arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.meta.llama3-3-70b-instruct-v1:0';
-      server.enqueue(textResponse('a'), textResponse('b'));
+      local.server().enqueue(textResponse('a'), textResponse('b'));
       const c = client();
       await collect(c.stream(REQUEST));
       await collect(c.stream({ ...REQUEST, modelId: arn }));
-      const [profile, byArn] = server.requests;
+      const [profile, byArn] = local.server().requests;
       assert.equal(profile.rawModelId, 'us.meta.llama3-3-70b-instruct-v1%3A0');
       assert.equal(profile.modelId, MODEL);
       assert.equal(byArn.rawModelId, encodeURIComponent(arn));
@@ -147,7 +136,7 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
     ];
     for (const [type, kind, retryable, advice] of cases) {
       it(`maps HTTP ${type} to '${kind}'`, async () => {
-        server.enqueue(httpError(type));
+        local.server().enqueue(httpError(type));
         const { error, texts } = await collect(client().stream(REQUEST));
         assert.ok(error);
         assert.equal(error.kind, kind);
@@ -163,7 +152,7 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
 
     for (const apostrophe of ['’', "'"]) {
       it(`recognises the inference-profile ValidationException (${apostrophe === '’' ? 'curly' : 'straight'} apostrophe)`, async () => {
-        server.enqueue(httpError('ValidationException',
+        local.server().enqueue(httpError('ValidationException',
           `Invocation of model ID meta.llama3-2-3b-instruct-v1:0 with on-demand throughput isn${apostrophe}t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`));
         const { error } = await collect(client().stream({ ...REQUEST, modelId: 'meta.llama3-2-3b-instruct-v1:0' }));
         assert.equal(error?.kind, 'needsInferenceProfile');
@@ -180,23 +169,23 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
     ];
     for (const [exceptionType, kind] of midStream) {
       it(`keeps the partial text on a mid-stream ${exceptionType}`, async () => {
-        server.enqueue(textResponse('one two three four', { fault: { type: 'exception', afterChunks: 2, exceptionType, message: 'went wrong' } }));
+        local.server().enqueue(textResponse('one two three four', { fault: { type: 'exception', afterChunks: 2, exceptionType, message: 'went wrong' } }));
         const { texts, end, error } = await collect(client({ maxAttempts: 3 }).stream(REQUEST));
         assert.deepEqual(texts, ['one ', 'two ']);
         assert.equal(end, undefined);
         assert.equal(error?.kind, kind);
         assert.equal(error?.partialText, 'one two ');
-        assert.equal(server.requests.length, 1, 'never retried once the stream started');
+        assert.equal(local.server().requests.length, 1, 'never retried once the stream started');
       });
     }
 
     it('retries a throttle, then streams the answer once', async () => {
-      server.enqueue(httpError('ThrottlingException'), textResponse('after the throttle', { chunks: 3 }));
+      local.server().enqueue(httpError('ThrottlingException'), textResponse('after the throttle', { chunks: 3 }));
       const { texts, error } = await collect(client({ maxAttempts: 3 }).stream(REQUEST)); // back-off: random, up to 1 s
       assert.equal(error, undefined);
       assert.equal(texts.join(''), 'after the throttle');
-      assert.equal(server.requests.length, 2);
-      const [first, second] = server.requests;
+      assert.equal(local.server().requests.length, 2);
+      const [first, second] = local.server().requests;
       assert.equal(first.headers['amz-sdk-invocation-id'], second.headers['amz-sdk-invocation-id'], 'one logical request');
       assert.match(first.headers['amz-sdk-request'], /attempt=1/);
       assert.match(second.headers['amz-sdk-request'], /attempt=2/);
@@ -204,15 +193,15 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
     });
 
     it('gives up after maxAttempts and reports the last error', async () => {
-      server.enqueue(httpError('ServiceUnavailableException'), httpError('ServiceUnavailableException'));
+      local.server().enqueue(httpError('ServiceUnavailableException'), httpError('ServiceUnavailableException'));
       const { error } = await collect(client({ maxAttempts: 2 }).stream(REQUEST));
       assert.equal(error?.kind, 'unavailable');
-      assert.equal(server.requests.length, 2);
+      assert.equal(local.server().requests.length, 2);
     });
 
     for (const httpVersion of ['http1', 'http2'] as const) {
       it(`reports a dropped connection with the partial text (${httpVersion})`, async () => {
-        server.enqueue(textResponse('a b c d', { fault: { type: 'drop', afterChunks: 2 } }));
+        local.server().enqueue(textResponse('a b c d', { fault: { type: 'drop', afterChunks: 2 } }));
         const { texts, error } = await collect(client({ httpVersion }).stream(REQUEST));
         assert.deepEqual(texts, ['a ', 'b ']);
         assert.ok(error?.kind === 'network' || error?.kind === 'streamError', `kind ${error?.kind}`);
@@ -233,7 +222,7 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
   describe('cancellation and timeouts', () => {
     for (const httpVersion of ['http1', 'http2'] as const) {
       it(`aborting mid-stream closes the connection at once (${httpVersion})`, async () => {
-        server.enqueue(textResponse('w1 w2 w3 w4 w5 w6 w7 w8', { chunkDelayMs: 25 }));
+        local.server().enqueue(textResponse('w1 w2 w3 w4 w5 w6 w7 w8', { chunkDelayMs: 25 }));
         const controller = new AbortController();
         const stream = client({ httpVersion }).stream(REQUEST, controller.signal);
         const texts: string[] = [];
@@ -243,7 +232,7 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
           if (!next.done && next.value.type === 'text') texts.push(next.value.text);
         }
         controller.abort();
-        const record = await server.ended(server.requests[0]); // resolves only on the disconnect
+        const record = await local.server().ended(local.server().requests[0]); // resolves only on the disconnect
         assert.equal(record.outcome, 'clientDisconnected');
         assert.ok(record.chunksSent < 8);
         await assert.rejects(stream.next(), (err: unknown) => {
@@ -257,52 +246,52 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
     }
 
     it('aborting while waiting for the first chunk ends the request', async () => {
-      server.enqueue(textResponse('late', { firstByteDelayMs: 2000 }));
+      local.server().enqueue(textResponse('late', { firstByteDelayMs: 2000 }));
       const controller = new AbortController();
       const result = collect(client().stream(REQUEST, controller.signal));
-      await server.nthRequest(0);
+      await local.server().nthRequest(0);
       await delay(20);
       controller.abort();
       const { error } = await result;
       assert.equal(error?.kind, 'aborted');
-      assert.equal((await server.ended(server.requests[0])).outcome, 'clientDisconnected');
+      assert.equal((await local.server().ended(local.server().requests[0])).outcome, 'clientDisconnected');
     });
 
     it('an already aborted signal sends nothing', async () => {
       const { error } = await collect(client().stream(REQUEST, AbortSignal.abort()));
       assert.equal(error?.kind, 'aborted');
-      assert.equal(server.requests.length, 0);
+      assert.equal(local.server().requests.length, 0);
     });
 
     it('a consumer that stops early closes the stream', async () => {
-      server.enqueue(textResponse('a b c d e f', { chunkDelayMs: 20 }));
+      local.server().enqueue(textResponse('a b c d e f', { chunkDelayMs: 20 }));
       for await (const event of client().stream(REQUEST)) {
         assert.equal(event.type, 'text');
         break;
       }
-      assert.equal((await server.ended(server.requests[0])).outcome, 'clientDisconnected');
+      assert.equal((await local.server().ended(local.server().requests[0])).outcome, 'clientDisconnected');
     });
 
     it('a stalled stream ends with idleTimeout and the partial text', async () => {
-      server.enqueue(textResponse('x y z', { fault: { type: 'stall', afterChunks: 2 } }));
+      local.server().enqueue(textResponse('x y z', { fault: { type: 'stall', afterChunks: 2 } }));
       const started = performance.now();
       const { texts, error } = await collect(client({ idleTimeoutMs: 150 }).stream(REQUEST));
       assert.deepEqual(texts, ['x ', 'y ']);
       assert.equal(error?.kind, 'idleTimeout');
       assert.equal(error?.partialText, 'x y ');
       assert.ok(performance.now() - started < 1000);
-      assert.equal((await server.ended(server.requests[0])).outcome, 'clientDisconnected');
+      assert.equal((await local.server().ended(local.server().requests[0])).outcome, 'clientDisconnected');
     });
 
     it('the idle timeout also covers the wait for the response headers', async () => {
-      server.enqueue(textResponse('never', { headersDelayMs: 5000 }));
+      local.server().enqueue(textResponse('never', { headersDelayMs: 5000 }));
       const { error } = await collect(client({ idleTimeoutMs: 100, httpVersion: 'http2' }).stream(REQUEST));
       assert.equal(error?.kind, 'idleTimeout');
       assert.equal(error?.partialText, '');
     });
 
     it('a slow consumer does not count as idle time', async () => {
-      server.enqueue(textResponse('a b c', { chunks: 3 }));
+      local.server().enqueue(textResponse('a b c', { chunks: 3 }));
       const texts: string[] = [];
       for await (const event of client({ idleTimeoutMs: 50 }).stream(REQUEST)) {
         if (event.type === 'text') texts.push(event.text);
@@ -314,29 +303,29 @@ describe('LlamaBedrockClient against the local Bedrock server', () => {
 
   describe('invoke (non-streaming)', () => {
     it('returns the whole answer with usage and stop reason', async () => {
-      server.enqueue(textResponse('The whole answer.', { promptTokenCount: 13, stopReason: 'length', chunks: 2 }));
+      local.server().enqueue(textResponse('The whole answer.', { promptTokenCount: 13, stopReason: 'length', chunks: 2 }));
       const result = await client().invoke(REQUEST);
       assert.equal(result.text, 'The whole answer.');
       assert.equal(result.stopReason, 'length');
       assert.equal(result.usage.inputTokens, 13);
       assert.ok(result.usage.outputTokens > 0);
       assert.ok(result.latency.totalMs! >= 0);
-      assert.equal(server.requests[0].operation, 'invoke');
+      assert.equal(local.server().requests[0].operation, 'invoke');
     });
 
     it('maps errors the same way', async () => {
-      server.enqueue(httpError('AccessDeniedException'));
+      local.server().enqueue(httpError('AccessDeniedException'));
       await assert.rejects(client().invoke(REQUEST), (err: unknown) => err instanceof BedrockLlamaError && err.kind === 'accessDenied');
     });
 
     it('honours abort', async () => {
-      server.enqueue(textResponse('slow', { firstByteDelayMs: 2000 }));
+      local.server().enqueue(textResponse('slow', { firstByteDelayMs: 2000 }));
       const controller = new AbortController();
       const pending = client({ httpVersion: 'http2' }).invoke(REQUEST, controller.signal);
-      await server.nthRequest(0);
+      await local.server().nthRequest(0);
       controller.abort();
       await assert.rejects(pending, (err: unknown) => err instanceof BedrockLlamaError && err.kind === 'aborted');
-      assert.equal((await server.ended(server.requests[0])).outcome, 'clientDisconnected');
+      assert.equal((await local.server().ended(local.server().requests[0])).outcome, 'clientDisconnected');
     });
   });
 

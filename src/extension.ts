@@ -13,7 +13,7 @@ import { readApplicationProfiles } from './models/applicationProfiles';
 import { ApiKeyStore } from './requests/apiKeyStore';
 import type { Services } from './services';
 import { Settings } from './settings';
-import { offerResume } from './summarizeFiles/resumeOffer';
+import { hasTrackedJobs, offerResume } from './summarizeFiles/resumeOffer';
 import { StatusBarMeter } from './usage/statusBarMeter';
 import { USAGE_PANEL_TYPE } from './usage/usageIds';
 import { UsageStore } from './usage/usageStore';
@@ -78,9 +78,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // A Summarize Files… run a reload stopped: offered again (reads one value; loads nothing).
   offerResume(context.workspaceState);
 
+  // Bedrock batch jobs a reload left running: followed again once the window has settled.
+  const batchJobsKept = hasTrackedJobs(context.workspaceState);
   // Once the window has settled: the features, then the SDK, so the first request pays for neither.
   const warm = setTimeout(() => {
     void Promise.resolve()
+      .then(() => { if (batchJobsKept) load().services.batchJobs.resume(); })
       .then(() => load().warmSdk())
       .catch((err: unknown) => log.warn(`Warm-up failed: ${String(err)}`));
   }, WARM_DELAY_MS);

@@ -7,6 +7,7 @@ import { chatCommands } from './chat/chatCommands';
 import { ChatController } from './chat/chatController';
 import { editorCommands, type CommandHandlers } from './commands';
 import { isSdkRequested, loadSdk } from './core/bedrock/sdkLoader';
+import { BatchJobs } from './batchJobs/batchJobs';
 import { ActiveRequests } from './requests/activeRequests';
 import type { ApiKeyStore } from './requests/apiKeyStore';
 import { ClientProvider } from './requests/clientProvider';
@@ -20,6 +21,7 @@ import { SessionTierMemory } from './requests/tierMemory';
 import { warnAboutIgnoredWorkspaceSettings } from './requests/ignoredSettingsWarning';
 import { readNetworkSettings } from './requests/networkSettings';
 import type { Services } from './services';
+import { FileRuns } from './summarizeFiles/runner';
 import { BudgetGuard } from './usage/budgetGuard';
 import { UsagePanel } from './usage/usageView';
 
@@ -43,8 +45,11 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   const continuations = new Continuations();
   const lastPrompt = new LastPrompt();
   const models = new ModelDirectoryService({ settings: base.settings, apiKey, globalState: context.globalState, log: base.log, network: readNetworkSettings });
+  // Both take the services lazily: they are part of them.
+  const fileRuns = new FileRuns(() => services, context.workspaceState);
+  const batchJobs = new BatchJobs(() => services, fileRuns, context.workspaceState, context.globalStorageUri);
   const services: Services = {
-    ...base, clients, models, budget: new BudgetGuard(base.usage, context.globalState), active, continuations,
+    ...base, fileRuns, batchJobs, clients, models, budget: new BudgetGuard(base.usage, context.globalState), active, continuations,
     lastPrompt, streaming: new StreamingMemory(context.globalState), notes: new RequestNotes(base.log), tiers: new SessionTierMemory(),
     responseCache: new ResponseCacheService(context.globalStorageUri, base.log),
     usageView: new UsagePanel(context.extensionUri, base.usage, base.log),
@@ -63,7 +68,7 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   services.responseCache.settingsChanged(base.settings.current);
   const cacheSettings = base.settings.onDidChange((snapshot) => services.responseCache.settingsChanged(snapshot));
   const chat = new ChatController(services, context);
-  const owned: vscode.Disposable[] = [cacheSettings, learned, models, clients, active, continuations, chat, lastPrompt, services.usageView, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
+  const owned: vscode.Disposable[] = [batchJobs, cacheSettings, learned, models, clients, active, continuations, chat, lastPrompt, services.usageView, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
   return {
     services,
     chat,

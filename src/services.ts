@@ -1,5 +1,6 @@
 // The long-lived pieces commands use, created once in activate() and disposed with it.
 import type * as vscode from 'vscode';
+import type { BatchJobs } from './batchJobs/batchJobs';
 import type { ActiveRequests } from './requests/activeRequests';
 import type { ClientProvider } from './requests/clientProvider';
 import type { ModelDirectoryService } from './models/modelDirectoryService';
@@ -10,6 +11,7 @@ import type { ResponseCacheService } from './requests/responseCache';
 import type { StreamingMemory } from './requests/streamingKnowledge';
 import type { SessionTierMemory } from './requests/tierMemory';
 import type { Settings } from './settings';
+import type { FileRuns } from './summarizeFiles/runner';
 import type { BudgetGuard } from './usage/budgetGuard';
 import type { StatusBarMeter } from './usage/statusBarMeter';
 import type { UsagePanel } from './usage/usageView';
@@ -36,4 +38,8 @@ export interface Services {
   readonly usageView: UsagePanel;
   /** This workspace's state (a stopped Summarize Files… run is kept there). */
   readonly workspaceState: vscode.Memento;
+  /** Summarize Files… runs on demand in this window. */
+  readonly fileRuns: FileRuns;
+  /** Summarize Files… runs as Bedrock batch jobs: submitted, followed, applied. */
+  readonly batchJobs: BatchJobs;
 }

@@ -2,8 +2,10 @@
 // competes with the measured client for the event loop. Controlled over IPC by
 // bench/lib/server.ts: every request gets the script last sent. With `--report` it also
 // reports each finished request, its times as epoch ms (performance.timeOrigin + now),
-// which another process can compare with its own clock.
+// which another process can compare with its own clock. With `--rate-limit PER_SECOND[:BURST]`
+// runtime requests over that rate are answered 429 ThrottlingException (test/server/rateLimit.ts).
 import { BedrockTestServer, type RecordedRequest, type Script } from '../../test/server/bedrockServer';
+import { parseRateLimit } from '../../test/server/rateLimit';
 
 /** A finished request as reported over IPC; times are epoch ms with sub-ms precision. */
 export interface RequestReport {
@@ -22,7 +24,8 @@ const epoch = (t: number | undefined): number | null => (t === undefined ? null 
 
 async function main(): Promise<void> {
   const report = process.argv.includes('--report');
-  const server = new BedrockTestServer();
+  const limit = process.argv.indexOf('--rate-limit');
+  const server = new BedrockTestServer({ rateLimit: limit < 0 ? undefined : parseRateLimit(process.argv[limit + 1] ?? '') });
   let script: Script | undefined;
   server.setHandler(() => {
     if (!script) throw new Error('no script set');

@@ -3,6 +3,7 @@
 // figure reads the fresh production dist/sdk.js); `npm run bench -- <name>…` runs the
 // named ones. 'vscode' sections start and stop their own code-server (bench/lib/vscodeHost.ts)
 // and set `ctx.vscodeVersion`.
+import { batch } from './batch';
 import { cache } from './cache';
 import { chat } from './chat';
 import { coldStart } from './coldStart';
@@ -16,4 +17,4 @@ import { size } from './size';
 import type { Section } from './types';
 import { usageView } from './usageView';
 
-export const SECTIONS: readonly Section[] = [size, pipeline, discovery, routing, prompt, memory, coldStart, editor, chat, usageView, cache];
+export const SECTIONS: readonly Section[] = [size, pipeline, discovery, routing, prompt, memory, batch, coldStart, editor, chat, usageView, cache];

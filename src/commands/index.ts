@@ -10,6 +10,7 @@ import { askAboutSelection, explainSelection } from './explainAndAsk';
 import { cancel, continueGeneration } from './generationControl';
 import { refreshModels } from './refreshModels';
 import { selectModel } from './selectModel';
+import { showBatchJobs } from './showBatchJobs';
 import { showPrompt } from './showPrompt';
 import { summarizeFiles } from './summarizeFiles';
 import { summarizeSelection } from './summarizeSelection';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   'bedrockLlama.showPrompt': showPrompt,
   'bedrockLlama.clearCache': clearCache,
   'bedrockLlama.summarizeFiles': summarizeFiles,
+  'bedrockLlama.showBatchJobs': showBatchJobs,
 };
 
 export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;

@@ -9,10 +9,9 @@
 // output in a quick pick, the run in a modal confirmation, what to do with a stopped run).
 // Resolves with what happened (SummarizeFilesResult), or undefined when nothing was run.
 //
-// Runs on demand. TODO(batch jobs): when chooseRunMode says `bedrockBatch` (batch.mode, or auto
-// at batch.jobThreshold files with batch.s3Uri and batch.roleArn), the files should go to the
-// Bedrock batch-job layer (src/core/batch) instead of FileSummaryRun; `startRun` is where it
-// plugs in. Until it does, the confirmation says that the files go on demand.
+// Runs on demand (src/summarizeFiles/runner.ts), or as a Bedrock batch job when chooseRunMode
+// says so (batch.mode bedrockBatch, or auto from batch.jobThreshold files with batch.s3Uri and
+// batch.roleArn set) and there are enough files for one (src/batchJobs).
 import * as vscode from 'vscode';
 import { PromptTooLongError } from '../core/prompt';
 import { chooseRunMode, estimateText, planRun, type RunMode, type RunPlan } from '../core/summarizeFiles/plan';
@@ -20,8 +19,8 @@ import { MAX_RUN_FILES, resumeMessage, RUN_STATE_VERSION, type RunFile, type Run
 import { notifyPromptTooLong, notifySettingsErrors } from '../requests/errorMessages';
 import { gatherFiles, type GatheredSkip } from '../summarizeFiles/gather';
 import { prepareFiles } from '../summarizeFiles/prepare';
-import { FileSummaryRun, showProblems, type SummarizeFilesResult } from '../summarizeFiles/run';
-import { RunStore } from '../summarizeFiles/runStore';
+import { showProblems, type SummarizeFilesResult } from '../summarizeFiles/run';
+import { tooFewRecords } from '../core/batch/batchRecords';
 import type { CommandContext } from './context';
 
 export type { SummarizeFilesResult } from '../summarizeFiles/run';
@@ -42,27 +41,10 @@ export interface SummarizeFilesOptions {
 const DIALOG_SKIPPED = 5;
 
 export function summarizeFiles({ services }: CommandContext) {
-  let running: FileSummaryRun | undefined;
-  const store = new RunStore(services.workspaceState);
-
-  const startRun = async (state: RunState, options: SummarizeFilesOptions, modelText?: string): Promise<SummarizeFilesResult | undefined> => {
-    if (running) {
-      void vscode.window.showInformationMessage('Llama is already summarizing files: wait for it, or cancel it in its notification.');
-      return undefined;
-    }
-    await store.save(state);
-    const run = new FileSummaryRun(services, store, state, {
-      signal: options.signal,
-      modelText,
-      retryFailed: (last) => void startRun(retryState(last), {}).catch((err: unknown) => services.log.error(`Summarize Files: Retry Failed: ${String(err)}`)),
-    });
-    running = run;
-    try {
-      return await run.run();
-    } finally {
-      running = undefined;
-    }
-  };
+  const runs = services.fileRuns;
+  const store = runs.store;
+  const startRun = (state: RunState, options: SummarizeFilesOptions, modelText?: string): Promise<SummarizeFilesResult | undefined> =>
+    runs.start(state, { signal: options.signal }, modelText);
 
   return async (...args: unknown[]): Promise<SummarizeFilesResult | undefined> => {
     const { uris, options } = parseArguments(args);
@@ -71,7 +53,7 @@ export function summarizeFiles({ services }: CommandContext) {
       notifySettingsErrors(settings.errors, services.log);
       return undefined;
     }
-    if (running) {
+    if (runs.busy) {
       void vscode.window.showInformationMessage('Llama is already summarizing files: wait for it, or cancel it in its notification.');
       return undefined;
     }
@@ -119,10 +101,14 @@ export function summarizeFiles({ services }: CommandContext) {
       }
       throw err;
     }
-    const mode = chooseRunMode(settings.config, found.files.length);
-    if (mode.mode === 'bedrockBatch') services.log.info(`Summarize Files: a Bedrock batch job would apply (${mode.why}); not available here yet, running on demand`);
+    let mode = chooseRunMode(settings.config, found.files.length);
+    const batchProblem = mode.mode === 'bedrockBatch' ? batchJobProblem(mode, found.files.length) : undefined;
+    if (batchProblem) {
+      services.log.info(`Summarize Files: ${batchProblem}`);
+      mode = { mode: 'onDemand' };
+    }
     if (options.confirm !== false) {
-      const detail = await confirmationDetail(services, plan, mode, output, skipped, found.truncated, settings.config.batchConcurrency);
+      const detail = await confirmationDetail(services, plan, mode, output, skipped, found.truncated, settings.config.batchConcurrency, batchProblem);
       const files = `${found.files.length} file${found.files.length === 1 ? '' : 's'}`;
       const pick = await vscode.window.showInformationMessage(`Summarize ${files} with ${plan.modelText}?`, { modal: true, detail }, 'Summarize');
       if (pick !== 'Summarize') return undefined;
@@ -135,8 +121,22 @@ export function summarizeFiles({ services }: CommandContext) {
       ],
       inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: false, total: 0, left: 0,
     };
+    if (mode.mode === 'bedrockBatch') {
+      const submitted = await services.batchJobs.submit(state, plan, { signal: options.signal });
+      if (submitted.kind === 'submitted') return undefined;
+      // Bedrock (or the S3 upload) refused the job in a way on demand does not share: said, and run on demand.
+      if (submitted.kind === 'fallback') return startRun(state, options, plan.modelText);
+      return undefined;
+    }
+    if (batchProblem && options.confirm === false) void vscode.window.showInformationMessage(`Llama: ${batchProblem}`);
     return startRun(state, options, plan.modelText);
   };
+}
+
+/** Why a batch job cannot run for these files (then they go on demand), or undefined when it can. */
+function batchJobProblem(mode: Extract<RunMode, { mode: 'bedrockBatch' }>, files: number): string | undefined {
+  if (mode.missing.length > 0) return `a Bedrock batch job needs ${mode.missing.join(' and ')} (set in user settings), so the files are summarized on demand.`;
+  return tooFewRecords(files) ?? undefined;
 }
 
 function parseArguments(args: unknown[]): { uris: vscode.Uri[]; options: SummarizeFilesOptions } {
@@ -191,16 +191,18 @@ async function chooseOutput(options: SummarizeFilesOptions): Promise<RunOutput |
 
 async function confirmationDetail(
   services: CommandContext['services'], plan: RunPlan, mode: RunMode, output: RunOutput,
-  skipped: RunFile[], truncated: boolean, concurrency: number,
+  skipped: RunFile[], truncated: boolean, concurrency: number, batchProblem: string | undefined,
 ): Promise<string> {
   const lines = [`Estimated: ${estimateText(plan.estimate)} (the prompts, plus the longest answers allowed).`];
   if (plan.estimate.fitted > 0) lines.push(`${plan.estimate.fitted} large file${plan.estimate.fitted === 1 ? ' is' : 's are'} cut to fit the model's context window.`);
   lines.push(output.kind === 'header'
     ? 'Output: a summary comment at the top of each file (one undo step per file; a file with unsaved changes is edited, not saved).'
     : `Output: a Markdown report${output.target ? ` in ${vscode.workspace.asRelativePath(vscode.Uri.parse(output.target), false)}` : ' (untitled)'}.`);
-  lines.push(`${concurrency} request${concurrency === 1 ? '' : 's'} at a time (bedrockLlama.batch.concurrency), fewer while Bedrock throttles.`);
   if (mode.mode === 'bedrockBatch') {
-    lines.push(`A Bedrock batch job would apply (${mode.why}), but Summarize Files… does not start batch jobs yet: the files are summarized on demand.`);
+    lines.push(`As a Bedrock batch job (${mode.why}): the requests go to S3 and Bedrock answers them within hours, at batch prices (half of on demand, so about half this estimate). The results are written in when the job ends, also after a reload; Show Batch Jobs follows it.`);
+  } else {
+    lines.push(`${concurrency} request${concurrency === 1 ? '' : 's'} at a time (bedrockLlama.batch.concurrency), fewer while Bedrock throttles.`);
+    if (batchProblem) lines.push(`Not as a batch job: ${batchProblem}`);
   }
   if (skipped.length > 0) {
     const shown = skipped.slice(0, DIALOG_SKIPPED).map((f) => `${f.path}: ${f.reason}`);
@@ -231,13 +233,3 @@ async function budgetNote(services: CommandContext['services'], plan: RunPlan): 
 function skippedFile(s: GatheredSkip): RunFile {
   return { uri: s.uri.toString(), path: vscode.workspace.asRelativePath(s.uri, false), status: 'skipped', reason: s.reason.reason };
 }
-
-/** The failed files of a finished run, pending again; the rest as they were. */
-function retryState(last: RunState): RunState {
-  return {
-    ...last,
-    id: `run-${Date.now().toString(36)}`,
-    files: last.files.map((f) => (f.status === 'failed' ? { uri: f.uri, path: f.path, status: 'pending' } : { ...f })),
-  };
-}
-

@@ -4,6 +4,7 @@
 // what was kept, load only with Resume (the command, in dist/features.js).
 import * as vscode from 'vscode';
 import { RUN_STATE_KEY, resumeMessage } from '../core/summarizeFiles/progress';
+import { TRACKED_JOBS_KEY } from '../core/batch/trackedJobsKey';
 
 export function offerResume(state: vscode.Memento): void {
   const kept = state.get<unknown>(RUN_STATE_KEY);
@@ -14,4 +15,10 @@ export function offerResume(state: vscode.Memento): void {
     if (pick === 'Resume') void vscode.commands.executeCommand('bedrockLlama.summarizeFiles', { previousRun: 'resume' });
     else if (pick === 'Discard') void state.update(RUN_STATE_KEY, undefined);
   });
+}
+
+/** Whether batch jobs are kept that may still need following (one read; the check is the features'). */
+export function hasTrackedJobs(state: vscode.Memento): boolean {
+  const kept = state.get<unknown>(TRACKED_JOBS_KEY);
+  return Array.isArray(kept) && kept.some((j) => typeof j === 'object' && j !== null && ((j as { phase?: unknown }).phase === 'running' || (j as { phase?: unknown }).phase === 'applying'));
 }

@@ -6,25 +6,23 @@
 // every file, so Cancel or a reload leaves a run that resumes where it stopped. A progress
 // notification shows files done, tokens, cost, the time left and Cancel; the end notification
 // what was done, failed (Retry Failed) and skipped (Show Skipped), and the cost.
+import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
 import { modelLabel } from '../core/catalog';
-import type { CommentStyle } from '../core/editing/commentSyntax';
 import { blockedMessage } from '../core/request/guardrailMessage';
 import { StopRequest, type RequestOutcome } from '../core/request/outcome';
 import type { CostEstimate, PreflightVerdict } from '../core/request/runRequest';
 import type { LlamaConfig } from '../core/settingsSchema';
 import { endSummary, problemList } from '../core/summarizeFiles/endSummary';
-import { cleanSummary, headerStyleFor, planHeader, withoutSummaryBlock } from '../core/summarizeFiles/header';
+import { cleanSummary, planHeader, withoutSummaryBlock } from '../core/summarizeFiles/header';
 import { fileRequest } from '../core/summarizeFiles/plan';
 import { AdaptiveConcurrency, runPool, type ConcurrencyChange, type PoolContext, type PoolResult } from '../core/summarizeFiles/pool';
 import { countFiles, etaMs, keptReason, MAX_SUMMARY_CHARS, progressMessage, type RunFile, type RunState } from '../core/summarizeFiles/progress';
 import { buildReport } from '../core/summarizeFiles/report';
-import { languageComments } from '../editor/languageComments';
 import { settingsMessage } from '../requests/errorMessages';
 import { runModelRequest } from '../requests/modelRequest';
 import type { Services } from '../services';
-import { readOnlyReason } from './gather';
-import type { RunStore } from './runStore';
+import { readFileText, type HeaderFormat } from './fileText';
 
 /** A file throttled to the end of the SDK's own retries is tried again later, this many times in all. */
 const MAX_TRIES = 3;
@@ -56,6 +54,20 @@ export interface RunOptions {
   modelText?: string;
   /** Retry Failed: runs the failed files again (the caller owns runs). */
   retryFailed?(state: RunState): void;
+  /**
+   * The answers already exist (a Bedrock batch job's results): each file's outcome is looked up
+   * here, given the text it would be summarized from now, instead of being asked of Bedrock.
+   */
+  answers?(file: RunFile, text: string): RequestOutcome;
+  /** The progress notification's title (default "Llama: Summarizing files"). */
+  title?: string;
+}
+
+/** Where the run's state is kept after each file (RunStore; a batch job's record). */
+export interface RunStateStore {
+  save(state: RunState): Promise<void>;
+  /** The run finished. */
+  clear(): Promise<void>;
 }
 
 export class FileSummaryRun {
@@ -67,10 +79,13 @@ export class FileSummaryRun {
 
   constructor(
     private readonly services: Services,
-    private readonly store: RunStore,
+    private readonly store: RunStateStore,
     private state: RunState,
     private readonly options: RunOptions = {},
-  ) {}
+  ) {
+    // Every file in flight listens for Cancel on it: up to batch.concurrency (32) at once, and no leak.
+    setMaxListeners(64, this.controller.signal);
+  }
 
   get id(): string {
     return this.state.id;
@@ -99,7 +114,7 @@ export class FileSummaryRun {
         const pending = this.state.files.filter((f) => f.status === 'pending');
         services.log.info(`Summarize Files: run ${this.state.id}, ${pending.length} file(s) to do, ${config.batchConcurrency} at a time`);
         await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'Llama: Summarizing files', cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: this.options.title ?? 'Llama: Summarizing files', cancellable: true },
           async (progress, token) => {
             const cancel = token.onCancellationRequested(() => this.cancel('You cancelled it.'));
             const started = Date.now();
@@ -146,30 +161,10 @@ export class FileSummaryRun {
   private async summarize(file: RunFile, pool: PoolContext): Promise<PoolResult> {
     const services = this.services;
     if (this.controller.signal.aborted) return 'stopped';
-    const uri = vscode.Uri.parse(file.uri);
-    const header = this.state.output.kind === 'header';
-    let doc: vscode.TextDocument | undefined = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.uri);
-    let style: CommentStyle | undefined;
-    let text: string;
-    try {
-      if (header) {
-        doc ??= await vscode.workspace.openTextDocument(uri);
-        style = headerStyleFor(doc.languageId, await languageComments(doc.languageId));
-        if (!style) return this.skip(file, `${doc.languageId} files have no comment syntax for a header (the Markdown report can summarize them)`);
-        const readOnly = await readOnlyReason(uri);
-        if (readOnly) return this.skip(file, readOnly);
-      }
-      text = doc ? doc.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    } catch (err) {
-      return this.fail(file, `could not be read: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const format = doc && style ? { languageId: doc.languageId, style, eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n' } : undefined;
-    // Whether a header can go in at all is known before paying for the summary.
-    if (format) {
-      const place = planHeader(text, format, '', '');
-      if ('skip' in place) return this.skip(file, place.skip);
-    }
-    const body = withoutSummaryBlock(text, style);
+    const read = await readFileText(file.uri, this.state.output.kind === 'header');
+    if (read.kind === 'skip') return this.skip(file, read.reason);
+    if (read.kind === 'fail') return this.fail(file, read.reason);
+    const { doc, format, style, body } = read;
     const controller = new AbortController();
     const stop = () => controller.abort(new StopRequest('user'));
     // Cancel may have come while the file was read: a listener added now would never fire.
@@ -177,7 +172,7 @@ export class FileSummaryRun {
     this.controller.signal.addEventListener('abort', stop, { once: true });
     let outcome: RequestOutcome;
     try {
-      outcome = await runModelRequest(services, fileRequest({ path: file.path, languageId: doc?.languageId, text: body }), { kind: 'batch' }, controller, {
+      outcome = this.options.answers ? this.options.answers(file, body) : await runModelRequest(services, fileRequest({ path: file.path, languageId: doc?.languageId, text: body }), { kind: 'batch' }, controller, {
         text: () => undefined,
         retrying: (_attempt, reason) => { if (reason.kind === 'throttled') pool.throttled(); },
         // The run's own notification shows progress; no per-request "answers all at once" notice.
@@ -330,7 +325,7 @@ export class FileSummaryRun {
  * The text outside the summary block must still be what was summarized: a file edited (or
  * changed on disk) meanwhile is left as it is, not overwritten.
  */
-async function applyHeader(doc: vscode.TextDocument, format: { languageId: string; style: CommentStyle; eol: string }, summarized: string, summary: string, label: string): Promise<string | undefined> {
+async function applyHeader(doc: vscode.TextDocument, format: HeaderFormat, summarized: string, summary: string, label: string): Promise<string | undefined> {
   if (doc.isClosed) doc = await vscode.workspace.openTextDocument(doc.uri);
   const current = doc.getText();
   if (withoutSummaryBlock(current, format.style) !== summarized) return 'it changed while it was being summarized; nothing was written (Retry Failed summarizes it again)';

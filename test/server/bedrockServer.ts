@@ -43,6 +43,7 @@ import { checkAuth, TEST_API_KEYS, TEST_CREDENTIALS, type AuthPolicy } from './a
 import { BatchJobs, batchOperation, type BatchJobsOptions, type BatchOperation } from './batchJobs';
 import { ControlPlane, controlPlaneOperation, type ControlPlaneData, type ControlPlaneOperation } from './controlPlane';
 import { checkLlamaBody } from './bodyCheck';
+import { RateLimit, type RateLimitOptions } from './rateLimit';
 import type { AwsCredentials } from './sigv4Check';
 
 export { TEST_API_KEYS, TEST_CREDENTIALS } from './authCheck';
@@ -292,6 +293,8 @@ export interface BedrockTestServerOptions {
   serviceTiers?: (modelId: string) => readonly string[];
   /** Guardrail identifier → accepted versions (default `{ 'gr-test123': ['DRAFT', '1'] }`). */
   guardrails?: Readonly<Record<string, readonly string[]>>;
+  /** A request-rate limit (test/server/rateLimit.ts): runtime requests over it get 429 ThrottlingException. Default: none. */
+  rateLimit?: RateLimitOptions;
 }
 
 // The parts of the HTTP/1.1 and HTTP/2 compatibility APIs the handler uses.
@@ -332,6 +335,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
   private readonly models: Required<Pick<BedrockTestServerOptions, 'streamingRefused' | 'latencyOptimized' | 'serviceTiers' | 'guardrails'>>;
   private readonly queue: Script[] = [];
   private handler: ScriptHandler | undefined;
+  private readonly rateLimit: RateLimit | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly open = new Set<Exchange>();
   private readonly endWaiters = new Map<RecordedRequest, Array<() => void>>();
@@ -349,6 +353,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.auth = { credentials: options.credentials ?? TEST_CREDENTIALS, apiKeys: options.apiKeys ?? TEST_API_KEYS, regions: options.regions };
     this.controlPlane = new ControlPlane(options.controlPlane);
     this.batchJobs = new BatchJobs(options.batch);
+    this.rateLimit = options.rateLimit && new RateLimit(options.rateLimit);
     this.models = {
       streamingRefused: options.streamingRefused ?? ((id) => /llama4/.test(id)),
       // Offered through the US cross-region profile only (a profile id or its ARN), as AWS serves it.
@@ -418,6 +423,7 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
     this.controlPlaneRequests.length = 0;
     this.controlPlane.reset();
     this.batchJobs.reset();
+    this.rateLimit?.reset();
   }
 
   /** Resolves once the response to `record` is over (at once if it already is). */
@@ -489,7 +495,8 @@ export class BedrockTestServer extends EventEmitter<ServerEvents> {
         await endJson(exchange, control.body);
         return this.finish(exchange, 'completed');
       }
-      const script = await this.pickScript(record);
+      // Over the rate limit: throttled as Bedrock does, and the scripts stay queued.
+      const script = this.rateLimit?.take() === false ? httpError('ThrottlingException') : await this.pickScript(record);
       record.script = script;
       if (script.type === 'httpError') await this.sendError(exchange, script);
       else if (record.operation === 'invoke') await this.sendWhole(exchange, script);

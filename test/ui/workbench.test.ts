@@ -57,7 +57,11 @@ describe('workbench', () => {
     const shown = commands.filter((c) => visibleWithEditorOpen(when.get(c.command))).map(label);
     const hidden = commands.filter((c) => !visibleWithEditorOpen(when.get(c.command))).map(label);
     assert.ok(shown.length > 0, 'no palette commands expected: check package.json');
-    const missing = shown.filter((l) => !listed.includes(l));
+    // The palette renders only the rows in view: a command below them is looked up by its own label.
+    const missing: string[] = [];
+    for (const l of shown.filter((x) => !listed.includes(x))) {
+      if (!(await wb.searchCommands(l)).includes(l)) missing.push(l);
+    }
     assert.ok(missing.length === 0, `missing from the palette: ${JSON.stringify(missing)}; it listed ${JSON.stringify(listed)}`);
     const unexpected = hidden.filter((l) => listed.includes(l));
     assert.ok(unexpected.length === 0, `listed although their \`when\` clause is false: ${JSON.stringify(unexpected)}`);

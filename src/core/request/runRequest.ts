@@ -161,7 +161,7 @@ async function send(spec: RequestSpec, deps: RequestDeps, config: LlamaConfig, e
   if (prompt.cuts.droppedTurns > 0 || prompt.cuts.trimmedAttachmentTokens > 0) {
     log?.info(`${id} prompt fitted to the context window: dropped ${prompt.cuts.droppedTurns} turn(s), trimmed ~${prompt.cuts.trimmedAttachmentTokens} tokens of context`);
   }
-  const body: LlamaRequestBody = { prompt: prompt.prompt, temperature: config.temperature, top_p: config.topP, max_gen_len: maxGenLenFor(config.model, config.maxGenLen) };
+  const body = requestBody(config, prompt.prompt);
   if (spec.images?.length) body.images = spec.images;
   const options = requestOptions(config, events, deps.tiers);
   // Latency-optimized inference is served through the region's cross-region profile.
@@ -320,6 +320,11 @@ async function send(spec: RequestSpec, deps: RequestDeps, config: LlamaConfig, e
   } finally {
     lease.release();
   }
+}
+
+/** The native Llama body for a built prompt (images are the caller's to add). */
+export function requestBody(config: LlamaConfig, prompt: string): LlamaRequestBody {
+  return { prompt, temperature: config.temperature, top_p: config.topP, max_gen_len: maxGenLenFor(config.model, config.maxGenLen) };
 }
 
 /** Prompt tokens (estimated) × the input price, plus max_gen_len × the output price: an upper bound. */

@@ -3,11 +3,11 @@
 // prompt as the prompt builder fits it to the context window, at the input price, plus
 // max_gen_len per file at the output price), and how the run goes (on demand, or a Bedrock batch
 // job when `batch.mode` asks for one).
-import { maxGenLenFor, modelLabel, type ResolveOptions } from '../catalog';
+import { modelLabel, type ResolveOptions } from '../catalog';
 import { formatTokens, formatUsd } from '../pricing';
 import { buildPrompt } from '../prompt';
 import { promptInputFor } from '../request/draftEstimate';
-import { costEstimate, type RequestSpec } from '../request/runRequest';
+import { costEstimate, requestBody, type RequestSpec } from '../request/runRequest';
 import { chooseModel, routedConfig, type Availability, type Route } from '../routing';
 import type { LlamaConfig } from '../settingsSchema';
 
@@ -47,11 +47,10 @@ export function planRun(
   const route = chooseModel(config, { task: 'batch', lines: 0, images: 0 }, available, lookup);
   const routed = routedConfig(config, route);
   const estimate: RunEstimate = { files: specs.length, inputTokens: 0, maxOutputTokens: 0, maxUsd: 0, fitted: 0 };
-  const maxGen = maxGenLenFor(routed.model, routed.maxGenLen);
   for (const spec of specs) {
     const built = buildPrompt(promptInputFor(routed, spec.prompt));
     if (built.cuts.trimmedAttachmentTokens > 0) estimate.fitted++;
-    const one = costEstimate(routed, { prompt: built.prompt, temperature: routed.temperature, top_p: routed.topP, max_gen_len: maxGen }, route.modelId);
+    const one = costEstimate(routed, requestBody(routed, built.prompt), route.modelId);
     estimate.inputTokens += one.inputTokens;
     estimate.maxOutputTokens += one.maxOutputTokens;
     estimate.maxUsd = one.maxUsd === undefined || estimate.maxUsd === undefined ? undefined : estimate.maxUsd + one.maxUsd;

@@ -15,6 +15,7 @@ import {
   userSettingsFile, userSettingsWith, workbenchUrl, writeMachineSettings,
 } from '../../../scripts/vscode/codeServer';
 import { BedrockTestServer } from '../../server/bedrockServer';
+import { S3TestServer } from '../../server/s3Server';
 import { Workbench } from './workbench';
 
 export interface FixtureOptions {
@@ -42,6 +43,10 @@ let options: FixtureOptions | undefined;
 let sandbox: Sandbox | undefined;
 let current: Workbench | undefined;
 let bedrock: BedrockTestServer | undefined;
+/** The S3-compatible server batch jobs use (the extension reaches it through AWS_ENDPOINT_URL_S3). */
+let s3: S3TestServer | undefined;
+/** The bucket that exists on it. */
+export const UI_BATCH_BUCKET = 'llama-batch-ui';
 let anyFailed = false;
 
 // ---------------------------------------------------------------------------------------
@@ -229,6 +234,11 @@ export function localBedrock(): BedrockTestServer {
   return bedrock;
 }
 
+export function localS3(): S3TestServer {
+  if (!s3) throw new Error('the UI fixture is not started');
+  return s3;
+}
+
 /** The workspace files as the run began, by name. */
 const originalFiles = new Map<string, string>();
 
@@ -322,11 +332,13 @@ export async function startFixture(): Promise<Workbench> {
   for (const entry of fs.readdirSync(sandbox.workspace, { withFileTypes: true })) {
     if (entry.isFile()) originalFiles.set(entry.name, fs.readFileSync(path.join(sandbox.workspace, entry.name), 'utf8'));
   }
-  bedrock = new BedrockTestServer();
+  s3 = new S3TestServer({ buckets: [UI_BATCH_BUCKET] });
+  await s3.start();
+  bedrock = new BedrockTestServer({ batch: { s3Endpoint: s3.url } });
   const { url } = await bedrock.start();
   writeMachineSettings(sandbox, { 'bedrockLlama.endpoint': url });
   if (options.vsix) installVsix(options.codeServer, sandbox, options.vsix);
-  const server = await startCodeServer(options.codeServer, sandbox);
+  const server = await startCodeServer(options.codeServer, sandbox, { AWS_ENDPOINT_URL_S3: s3.url });
   const page = await (await launchBrowser()).newPage();
   watchConsole(page);
   current = new Workbench(page, SCREENSHOTS);
@@ -345,6 +357,8 @@ export async function stopFixture(failed = false): Promise<void> {
   await stopAll();
   await bedrock?.stop();
   bedrock = undefined;
+  await s3?.stop();
+  s3 = undefined;
   if (sandbox && failed) console.log(`code-server logs kept in ${path.relative(ROOT, keepLogs(sandbox, 'ui'))}`);
   sandbox?.remove();
   sandbox = undefined;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command for a fresh machine (Debian 12, Node 20): setup, typecheck, lint,
-# unit tests, the integration suite in a real VS Code (code-server), then the UI tests.
+# unit tests, the integration suite in a real VS Code (code-server), the language-model suite in a
+# newer one (VS Code's chat API), then the UI tests.
 # Each stage prints a summary line with its duration; the first failure stops the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,9 @@ stage typecheck npm run --silent typecheck
 stage lint npm run --silent lint
 stage unit npx mocha
 stage integration npm run --silent test:integration
+# VS Code's own chat (1.104+): Node 22 and code-server 4.117.0 beside the 1.100.3 one, then its suites.
+stage setup-lm bash scripts/vscode/setup-lm.sh
+stage lm npm run --silent test:lm
 stage ui npm run --silent test:ui
 
 echo

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { CHAT_PANEL_TYPE, CHAT_VIEW_ID } from './chat/chatIds';
 import type { ChatController } from './chat/chatController';
 import { loadFeaturesModule } from './featureLoader';
+import { registerInVsCodeChat } from './lmChat/register';
 import type { ActivationServices, Features } from './features';
 import { bundleLoadMs } from './loadTime';
 import { createLog } from './log';
@@ -31,6 +32,8 @@ export interface ExtensionApi {
   /** These load the features on first use. */
   readonly services: Services;
   readonly chat: ChatController;
+  /** Llama in VS Code's chat: the provider and @llama's handler (they exist on every VS Code; registered only on 1.104+). */
+  readonly lmChat: Features['lmChat'];
 }
 
 const WARM_DELAY_MS = 3000;
@@ -75,6 +78,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.window.registerWebviewPanelSerializer(USAGE_PANEL_TYPE, { deserializeWebviewPanel: (panel) => load().services.usageView.deserializeWebviewPanel(panel) }),
   );
 
+  // Llama in VS Code's own chat, where VS Code has the API (1.104+): forwards only, nothing loads.
+  context.subscriptions.push(...registerInVsCodeChat(load));
+
   // A Summarize Files… run a reload stopped: offered again (reads one value; loads nothing).
   offerResume(context.workspaceState);
 
@@ -98,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     loadMs: bundleLoadMs(),
     get services() { return load().services; },
     get chat() { return load().chat; },
+    get lmChat() { return load().lmChat; },
   };
 }
 

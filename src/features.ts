@@ -23,6 +23,8 @@ import { readNetworkSettings } from './requests/networkSettings';
 import type { Services } from './services';
 import { FileRuns } from './summarizeFiles/runner';
 import { BudgetGuard } from './usage/budgetGuard';
+import { LlamaChatProvider } from './lmChat/chatProvider';
+import { llamaParticipant, type LlamaParticipant } from './lmChat/participant';
 import { UsagePanel } from './usage/usageView';
 
 /** What activation creates itself: the settings, the usage store and meter, the log. */
@@ -33,6 +35,8 @@ export interface Features extends vscode.Disposable {
   chat: ChatController;
   /** Every command's handler, by id. */
   commands: CommandHandlers;
+  /** Llama in VS Code's chat (1.104+): the language model provider and @llama's behaviour. */
+  lmChat: { provider: LlamaChatProvider; participant: LlamaParticipant };
   /** Loads the AWS SDK ahead of the first request. */
   warmSdk(): Promise<void>;
   sdkRequested(): boolean;
@@ -68,10 +72,12 @@ export function createFeatures(base: ActivationServices, context: vscode.Extensi
   services.responseCache.settingsChanged(base.settings.current);
   const cacheSettings = base.settings.onDidChange((snapshot) => services.responseCache.settingsChanged(snapshot));
   const chat = new ChatController(services, context);
-  const owned: vscode.Disposable[] = [batchJobs, cacheSettings, learned, models, clients, active, continuations, chat, lastPrompt, services.usageView, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
+  const lmChat = { provider: new LlamaChatProvider(services), participant: llamaParticipant(services, chat) };
+  const owned: vscode.Disposable[] = [lmChat.provider, lmChat.participant, batchJobs, cacheSettings, learned, models, clients, active, continuations, chat, lastPrompt, services.usageView, warnAboutIgnoredWorkspaceSettings(base.settings, base.log)];
   return {
     services,
     chat,
+    lmChat,
     commands: { ...editorCommands(services, chat), ...chatCommands(chat) },
     warmSdk: () => loadSdk().then(() => undefined),
     sdkRequested: isSdkRequested,

@@ -125,6 +125,26 @@ export class ChatController implements vscode.Disposable {
     await this.begin(conversation, turn, `ext-${newId()}`);
   }
 
+  /**
+   * A conversation held elsewhere (VS Code's chat, @llama) opened here as a new conversation,
+   * its answers as they were given, ready for follow-ups.
+   */
+  importConversation(turns: ReadonlyArray<{ request: EditorTurnRequest; answer: string; modelId?: string }>): void {
+    const valid = turns.filter((t) => isEditorTurnRequest(t.request));
+    if (valid.length === 0) return;
+    this.history.startNew();
+    const conversation = this.history.active;
+    for (const t of valid) {
+      const turn = this.history.addTurn(conversation, { text: t.request.displayText, task: t.request.task, attachment: t.request.attachment });
+      this.history.appendAnswer(conversation, turn, t.answer);
+      turn.status = 'done';
+      if (t.modelId) turn.modelId = t.modelId;
+    }
+    this.reportDropped();
+    this.changed();
+    this.reveal();
+  }
+
   private reveal(): void {
     if (this.panels.isOpen) this.panels.open(true);
     else revealChatView().then(undefined, (err: unknown) => this.services.log.warn(`Chat: could not reveal the chat view: ${String(err)}`));

@@ -41,7 +41,7 @@ export interface UsageReport {
   };
 }
 
-const TASK_LABELS: Record<string, string> = { explain: 'Explain', summarize: 'Summarize', ask: 'Ask', chat: 'Chat', batch: 'Summarize Files' };
+const TASK_LABELS: Record<string, string> = { explain: 'Explain', summarize: 'Summarize', ask: 'Ask', chat: 'Chat', batch: 'Summarize Files', vscodeChat: 'VS Code chat' };
 
 /**
  * @param days how many days back from `now` (its local day included); `'all'` adds every older

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { StopRequest } from '../core/request/outcome';
 
 /** `batch`: one of Summarize Files…'s requests (a Stop on it stops that whole run). */
-export type RequestOwner = { kind: 'editor'; document: vscode.Uri } | { kind: 'chat' } | { kind: 'batch' };
+export type RequestOwner = { kind: 'editor'; document: vscode.Uri } | { kind: 'chat' } | { kind: 'batch' } | { kind: 'vscodeChat' };
 
 interface Entry {
   controller: AbortController;

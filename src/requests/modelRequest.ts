@@ -73,7 +73,7 @@ export async function runModelRequest(
     }, controller.signal);
     release(); // the meter now holds what it cost
     // Booked under what it was for: Summarize Files… (`batch`) apart from inline summaries.
-    meter(services, outcome, spec.routeTask ?? spec.prompt.task.kind);
+    meter(services, outcome, spec.usageTask ?? spec.routeTask ?? spec.prompt.task.kind);
     return outcome;
   } finally {
     startDiscovery();

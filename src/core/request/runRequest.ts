@@ -31,6 +31,22 @@ export interface RequestSpec {
   selectedModel?: boolean;
   /** What routing calls the task when the prompt's own kind does not say it (Summarize Files… is `batch`). */
   routeTask?: RouteTask;
+  /**
+   * A prompt another caller rendered in the model's own template (VS Code's chat, through the
+   * language model provider): sent as it is, to this model, past routing and the prompt builder.
+   */
+  rendered?: RenderedPrompt;
+  /** What the ledger books it under when not the task's own kind (e.g. `vscodeChat`). */
+  usageTask?: string;
+}
+
+export interface RenderedPrompt {
+  /** The whole prompt string, template tokens included. */
+  prompt: string;
+  /** The model it was rendered for (an id, profile id or ARN, as settings take it). */
+  modelId: string;
+  /** Not kept in the response cache (a tool round trip must be answered afresh). */
+  noCache?: boolean;
 }
 
 /** A client held for one request: a settings change replaces the provider's client, but not under a request. */
@@ -129,6 +145,16 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
     return { kind: 'invalidSettings', errors: deps.settings.errors };
   }
   const selected = deps.settings.config;
+  if (spec.rendered) {
+    let model: ResolvedModel;
+    try {
+      model = resolveModel(spec.rendered.modelId, { underlying: deps.underlying });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { kind: 'invalidSettings', errors: [{ key: 'bedrockLlama.modelId', message }] };
+    }
+    return send(spec, deps, { ...selected, modelId: spec.rendered.modelId, model }, events, signal);
+  }
   const task = spec.routeTask ?? spec.prompt.task.kind;
   const route = chooseModel(selected, {
     task,
@@ -145,10 +171,9 @@ export async function runRequest(spec: RequestSpec, deps: RequestDeps, events: R
 
 /** The request with `config`'s model: the selected one, or the one routing chose. */
 async function send(spec: RequestSpec, deps: RequestDeps, config: LlamaConfig, events: RequestEvents, signal: AbortSignal): Promise<RequestOutcome> {
-  const promptInput = promptInputFor(config, spec.prompt);
   let prompt;
   try {
-    prompt = buildPrompt(promptInput);
+    prompt = spec.rendered ? { prompt: spec.rendered.prompt, cuts: { droppedTurns: 0, trimmedAttachmentTokens: 0 } } : buildPrompt(promptInputFor(config, spec.prompt));
   } catch (err) {
     if (err instanceof PromptTooLongError) {
       deps.log?.warn(`${deps.requestId} not sent: the prompt needs ~${err.neededTokens} tokens, ${err.availableTokens} fit in ${config.modelId}'s window`);
@@ -171,7 +196,7 @@ async function send(spec: RequestSpec, deps: RequestDeps, config: LlamaConfig, e
   // What is sent; the inference-profile fallback may change it.
   const plannedId = plannedInvokeId(model, config.inferenceProfile, config.region, deps.profiles);
   // A DRAFT guardrail changes under the same name: its answers are not kept.
-  const cacheable = deps.cache && options.guardrail?.version !== 'DRAFT';
+  const cacheable = deps.cache && options.guardrail?.version !== 'DRAFT' && !spec.rendered?.noCache;
   const cacheKey = cacheable ? responseCacheKey({ modelId: plannedId, body, guardrail: options.guardrail, endpoint: config.endpoint, region: config.region }) : undefined;
   if (deps.cache && cacheKey && !spec.bypassCache && !signal.aborted) {
     const hit = await deps.cache.store.get(cacheKey, deps.cache.ttlMs).catch(() => undefined);

@@ -35,6 +35,7 @@ stage integration npm run --silent test:integration
 stage setup-lm bash scripts/vscode/setup-lm.sh
 stage lm npm run --silent test:lm
 stage ui npm run --silent test:ui
+stage ui-lm npm run --silent test:ui-lm
 
 echo
 echo "=== all stages passed in $(awk -v ms=$(( $(now_ms) - total_start )) 'BEGIN { printf "%.1f", ms / 1000 }') s"

@@ -3,8 +3,10 @@
 // file that changed since the job was submitted left alone (failed, Retry Failed asks again on
 // demand), the records Bedrock failed listed with its reason. The job is metered once, at
 // batch prices, before anything is written, and the progress of the writing is kept in the job's
-// record, so a reload finishes it without metering twice. Two windows of one workspace would
-// both follow the job: the first to claim it (a directory in global storage) writes it.
+// record, so a reload finishes it without metering twice. Output that cannot be read (S3
+// permissions, a network failure) writes and meters nothing: the job waits to be read again.
+// Two windows of one workspace would both follow the job: the one holding the claim (a directory
+// in global storage) writes it.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
@@ -25,34 +27,52 @@ export interface ApplyOptions {
   client: BatchJobClient;
   /** Global storage folder for the claims. */
   claims: vscode.Uri;
+  /** This window's id (a claim records who holds it). */
+  windowId: string;
   signal: AbortSignal;
   retryFailed(state: RunState): void;
+  /** Resume in the end notification of a writing that was cancelled: follow the job again. */
+  resume(): void;
 }
 
-/** A claim older than this without its `done` mark is taken to be a window that went away. */
+/** A claim not touched for this long (a file is written, the claim is touched) belongs to a window that went away. */
 const STALE_CLAIM_MS = 10 * 60_000;
+
+/** Why the results cannot be written now; the job stays `applying`, to be tried again (a reload, Show Batch Jobs). */
+export class ResultsUnreadable extends Error {}
 
 export async function applyJobResults(services: Services, tracked: TrackedBatchJob, options: ApplyOptions): Promise<void> {
   const jobArn = tracked.job.jobArn;
-  const claim = await claimJob(options.claims, tracked);
-  if (claim === 'elsewhere') {
-    services.log.info(`Summarize Files: batch job ${jobArn} is written by another window`);
+  const claim = await claimJob(options.claims, tracked, options.windowId);
+  if (claim === 'done') {
+    services.log.info(`Summarize Files: batch job ${jobArn} was written by another window`);
     await options.store.update(jobArn, (j) => { j.phase = 'applied'; j.failure = 'its results were written in another window'; });
     return;
   }
+  if (claim === 'busy') {
+    services.log.info(`Summarize Files: batch job ${jobArn} is being written by another window`);
+    await options.store.update(jobArn, (j) => { j.failure = 'another window is writing its results'; });
+    throw new ResultsUnreadable('another window is writing its results');
+  }
+  await options.store.update(jobArn, (j) => { j.claimedBy = options.windowId; delete j.failure; });
   let results: BatchResults;
   try {
     results = await options.client.results(tracked.job, options.signal);
+    if (results.unreadable.length > 0) {
+      // Records whose file could not be read are not known to have failed: nothing is written or metered yet.
+      throw new ResultsUnreadable(`${results.unreadable.length} of its output files could not be read (${results.unreadable[0].why})`);
+    }
   } catch (err) {
     await releaseClaim(claim);
     if (options.signal.aborted) return;
-    const e = err instanceof BedrockLlamaError ? err : toBedrockLlamaError(err, { modelId: tracked.job.modelId, partialText: '' });
-    services.log.warn(`Summarize Files: the results of batch job ${jobArn} could not be read: ${e.userMessage}`);
-    await options.store.update(jobArn, (j) => { j.failure = `its results could not be read: ${e.userMessage}`.slice(0, 500); });
-    throw e;
+    const why = err instanceof ResultsUnreadable ? err.message
+      : (err instanceof BedrockLlamaError ? err : toBedrockLlamaError(err, { modelId: tracked.job.modelId, partialText: '' })).userMessage;
+    services.log.warn(`Summarize Files: the results of batch job ${jobArn} could not be read: ${why}`);
+    await options.store.update(jobArn, (j) => { j.failure = `its results could not be read: ${why}`.slice(0, 500); });
+    throw new ResultsUnreadable(why);
   }
   for (const problem of results.problems.slice(0, 20)) services.log.warn(`Summarize Files: batch job output: ${problem}`);
-  const prices = priceOf(services, tracked);
+  const prices = tracked.batchPrice ?? priceOf(services, tracked);
   if (!tracked.metered) await meter(services, tracked, results, options.store, prices);
 
   const byKey = new Map<string, (typeof results.ok)[number] | (typeof results.failed)[number]>();
@@ -69,47 +89,55 @@ export async function applyJobResults(services: Services, tracked: TrackedBatchJ
     }
     return { kind: 'ok', text: result.text, stopReason: result.stopReason, meter: meterFigures, latency: {}, modelId: tracked.job.modelId, configModelId: tracked.configModelId };
   };
-  // The run's totals count what this writing adds: the job's figures arrive per file.
   const run = new FileSummaryRun(services, jobRunStore(options.store, jobArn, claim), tracked.run, {
     answers,
     title: 'Llama: Writing the batch job\'s summaries',
     modelText: tracked.modelText,
     retryFailed: options.retryFailed,
+    resume: options.resume,
     signal: options.signal,
   });
   await run.run();
 }
 
-type Claim = { dir: string } | 'elsewhere';
+type Claim = { dir: string };
 
-async function claimJob(claims: vscode.Uri, tracked: TrackedBatchJob): Promise<Claim> {
+/**
+ * The right to write the job's results: a directory made atomically in global storage (shared by
+ * the windows of this machine), with the holder's window id. Taken back by the same window's
+ * record after a reload, or from a holder that stopped touching it; `done` once written.
+ */
+async function claimJob(claims: vscode.Uri, tracked: TrackedBatchJob, windowId: string): Promise<Claim | 'done' | 'busy'> {
   const root = path.join(claims.fsPath, 'batch-claims');
   const dir = path.join(root, jobIdOf(tracked.job.jobArn));
   await fs.mkdir(root, { recursive: true });
   try {
     await fs.mkdir(dir);
+    await fs.writeFile(path.join(dir, 'owner'), windowId);
     return { dir };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  const done = await fs.stat(path.join(dir, 'done')).then(() => true, () => false);
-  const age = await fs.stat(dir).then((s) => Date.now() - s.mtimeMs, () => 0);
-  // This window's own unfinished claim (a reload while writing) or an abandoned one: taken over.
-  if (!done && (tracked.phase === 'applying' || age > STALE_CLAIM_MS)) {
-    await fs.utimes(dir, new Date(), new Date()).catch(() => undefined);
-    return { dir };
-  }
-  return 'elsewhere';
+  if (await fs.stat(path.join(dir, 'done')).then(() => true, () => false)) return 'done';
+  const owner = await fs.readFile(path.join(dir, 'owner'), 'utf8').catch(() => '');
+  const age = await fs.stat(dir).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+  if (owner !== '' && owner !== tracked.claimedBy && owner !== windowId && age < STALE_CLAIM_MS) return 'busy';
+  await fs.writeFile(path.join(dir, 'owner'), windowId);
+  return { dir };
 }
 
-async function releaseClaim(claim: { dir: string }): Promise<void> {
+async function releaseClaim(claim: Claim): Promise<void> {
   await fs.rm(claim.dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
-/** The run's state kept in the job's record; the end marks the job applied and the claim done. */
-function jobRunStore(store: TrackedJobStore, jobArn: string, claim: { dir: string }): RunStateStore {
+/** The run's state kept in the job's record (the claim touched: still alive); the end marks the job applied and the claim done. */
+function jobRunStore(store: TrackedJobStore, jobArn: string, claim: Claim): RunStateStore {
   return {
-    save: (state) => store.update(jobArn, (j) => { j.run = structuredClone(state); }),
+    save: async (state) => {
+      const now = new Date();
+      await fs.utimes(claim.dir, now, now).catch(() => undefined);
+      await store.update(jobArn, (j) => { j.run = structuredClone(state); });
+    },
     clear: async () => {
       await fs.writeFile(path.join(claim.dir, 'done'), '').catch(() => undefined);
       await store.update(jobArn, (j) => { j.phase = 'applied'; });

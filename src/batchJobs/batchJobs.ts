@@ -5,6 +5,7 @@
 // metered once at batch prices. The clients follow the settings every request follows (region,
 // profile, endpoint, API key, VS Code's proxy); S3's endpoint is AWS's, or AWS_ENDPOINT_URL_S3
 // (the AWS SDKs' variable) for an S3-compatible server.
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { BatchJobError } from '../core/batch/batchErrors';
 import { BatchJobClient, pollBatchJob, type BatchJobClientOptions, type BatchJobStatus } from '../core/batch/batchJob';
@@ -20,7 +21,7 @@ import { countFiles, type RunState } from '../core/summarizeFiles/progress';
 import { readNetworkSettings } from '../requests/networkSettings';
 import type { Services } from '../services';
 import type { FileRuns } from '../summarizeFiles/runner';
-import { applyJobResults } from './batchApply';
+import { applyJobResults, ResultsUnreadable } from './batchApply';
 import { prepareBatch } from './batchSubmit';
 import { TrackedJobStore } from './trackedJobStore';
 
@@ -42,6 +43,8 @@ export class BatchJobs implements vscode.Disposable {
   private readonly settled = new Map<string, Promise<void>>();
   private readonly clients = new Map<string, BatchJobClient>();
   private disposed = false;
+  /** Names this window in the claims on a job's results (batchApply.ts). */
+  private readonly windowId = randomBytes(12).toString('hex');
 
   constructor(private readonly services: () => Services, private readonly runs: FileRuns, memento: vscode.Memento, private readonly claims: vscode.Uri) {
     this.store = new TrackedJobStore(memento);
@@ -70,7 +73,8 @@ export class BatchJobs implements vscode.Disposable {
       return { kind: 'notSent', message: budget };
     }
     const controller = new AbortController();
-    options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const onOuter = () => controller.abort();
+    options.signal?.addEventListener('abort', onOuter, { once: true });
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Llama: Starting a Bedrock batch job', cancellable: true },
       async (progress, token): Promise<SubmitResult> => {
@@ -84,9 +88,11 @@ export class BatchJobs implements vscode.Disposable {
           progress.report({ message: `uploading ${input.count} records to ${config.batchS3Uri}…` });
           const client = this.client(config.region, config.endpoint);
           const job = await client.submit({ input, s3Uri: config.batchS3Uri ?? '', roleArn: config.batchRoleArn ?? '', modelId: plan.route.modelId, jobName: `llama-summaries-${state.id}` }, controller.signal);
+          const price = batchPriceFor(plan.route.model, config.pricing, { region: config.region })?.price;
           const tracked: TrackedBatchJob = {
             version: TRACKED_JOBS_VERSION, job, run: state, hashes: prepared.hashes,
             modelText: plan.modelText.slice(0, 500), configModelId: plan.route.modelId, phase: 'running',
+            ...(price ? { batchPrice: { input: price.input, output: price.output } } : {}),
           };
           await this.store.put(tracked);
           services.log.info(`Summarize Files: Bedrock batch job ${job.jobArn} created for ${input.count} files (${job.modelId}, input ${job.bucket}/${job.inputKey})`);
@@ -103,7 +109,7 @@ export class BatchJobs implements vscode.Disposable {
         }
       },
     );
-    if (result.kind === 'fallback') void vscode.window.showInformationMessage(`Llama: ${result.message}`);
+    options.signal?.removeEventListener('abort', onOuter);
     if (result.kind === 'submitted') {
       this.follow(result.jobArn);
       void vscode.window.showInformationMessage(
@@ -135,6 +141,16 @@ export class BatchJobs implements vscode.Disposable {
     await this.store.forget(jobArn);
   }
 
+  /** Where the claims on jobs' results are kept (global storage, shared by this machine's windows). */
+  get claimsFolder(): vscode.Uri {
+    return this.claims;
+  }
+
+  /** Whether this window follows the job now (else Show Batch Jobs offers Follow Again). */
+  isFollowing(jobArn: string): boolean {
+    return this.following.has(jobArn);
+  }
+
   /** Retry Failed: the job's failed files, on demand. */
   retryFailed(jobArn: string): void {
     const tracked = this.store.get(jobArn);
@@ -147,9 +163,18 @@ export class BatchJobs implements vscode.Disposable {
     const controller = new AbortController();
     this.following.set(jobArn, controller);
     const run = this.followJob(jobArn, controller)
-      .catch((err: unknown) => this.services().log.error(`Summarize Files: following batch job ${jobArn} failed: ${String(err)}`))
+      .catch((err: unknown) => {
+        if (err instanceof ResultsUnreadable && /another window/.test(err.message)) {
+          this.services().log.info(`Summarize Files: batch job ${jobArn}: ${err.message}; Show Batch Jobs → Follow Again looks again`);
+        } else if (err instanceof ResultsUnreadable) {
+          this.showError(`Llama could not write the batch job's results yet: ${err.message}. Nothing was written or metered; Show Batch Jobs → Follow Again reads them again (so does a reload).`, undefined, jobArn);
+        } else {
+          this.services().log.error(`Summarize Files: following batch job ${jobArn} failed: ${String(err)}`);
+        }
+      })
       .finally(() => {
         if (this.following.get(jobArn) === controller) this.following.delete(jobArn);
+        if (this.settled.get(jobArn) === run) this.settled.delete(jobArn);
       });
     this.settled.set(jobArn, run);
   }
@@ -175,8 +200,11 @@ export class BatchJobs implements vscode.Disposable {
       store: this.store,
       client: this.clientFor(current.job),
       claims: this.claims,
+      windowId: this.windowId,
       signal: controller.signal,
       retryFailed: (state) => this.runs.retry(state),
+      // After this run ends, the job is no longer followed: Resume follows (and writes) it again.
+      resume: () => setTimeout(() => this.follow(jobArn), 0),
     });
   }
 
@@ -200,10 +228,10 @@ export class BatchJobs implements vscode.Disposable {
             initialDelayMs: POLL_FIRST_MS,
             maxDelayMs: POLL_MAX_MS,
             onStatus: (status) => {
-              void this.store.update(jobArn, (j) => {
+              this.store.update(jobArn, (j) => {
                 j.job.lastStatus = status.rawState.slice(0, 32) || j.job.lastStatus;
                 j.status = { state: status.rawState || 'Unknown', ...status.counts, at: Date.now(), ...(status.message ? { message: status.message } : {}) };
-              });
+              }).catch((err: unknown) => this.services().log.warn(`Summarize Files: could not keep batch job ${jobArn}'s status: ${String(err)}`));
               show();
             },
             onTransientError: (e) => this.services().log.warn(`Summarize Files: batch job ${jobArn}: ${e.userMessage} (asking again)`),
@@ -212,7 +240,7 @@ export class BatchJobs implements vscode.Disposable {
           if (controller.signal.aborted) return undefined;
           const e = err instanceof BedrockLlamaError ? err : toBedrockLlamaError(err, { modelId: tracked.job.modelId, partialText: '' });
           this.services().log.warn(`Summarize Files: following batch job ${jobArn} stopped: ${e.userMessage}`);
-          this.showError(`Llama could not follow the Bedrock batch job: ${e.userMessage} It is followed again after a reload, or from Show Batch Jobs.`, undefined, jobArn);
+          this.showError(`Llama could not follow the Bedrock batch job: ${e.userMessage} It is followed again after a reload, or with Show Batch Jobs → Follow Again.`, undefined, jobArn);
           return undefined;
         } finally {
           clearInterval(ticker);

@@ -6,6 +6,7 @@
 // AbortController), stoppable by the webview's Stop and Escape (by id) and by Stop
 // Generating. Outcomes are shown in the turn itself, with the actions of the failure's kind.
 import * as vscode from 'vscode';
+import type { TokenUsage } from '../core/types';
 import {
   addEstimatedUsage, blockRound, failRound, findTurn, isFinished, promptUserText, finishRound, newId, promptFor, startAskAgain, startAskSelected, startContinue, startRetry, stopRound,
   type Conversation, type EditorTurnRequest, type ErrorAction, type Turn,
@@ -129,7 +130,7 @@ export class ChatController implements vscode.Disposable {
    * A conversation held elsewhere (VS Code's chat, @llama) opened here as a new conversation,
    * its answers as they were given, ready for follow-ups.
    */
-  importConversation(turns: ReadonlyArray<{ request: EditorTurnRequest; answer: string; modelId?: string }>): void {
+  importConversation(turns: ReadonlyArray<{ request: EditorTurnRequest; answer: string; modelId?: string; usage?: TokenUsage; costUsd?: number }>): void {
     const valid = turns.filter((t) => isEditorTurnRequest(t.request));
     if (valid.length === 0) return;
     this.history.startNew();
@@ -139,6 +140,11 @@ export class ChatController implements vscode.Disposable {
       this.history.appendAnswer(conversation, turn, t.answer);
       turn.status = 'done';
       if (t.modelId) turn.modelId = t.modelId;
+      // Shown under the answer as every answer's are (already on the meter: not booked again).
+      if (t.usage && Number.isSafeInteger(t.usage.inputTokens) && Number.isSafeInteger(t.usage.outputTokens)) {
+        turn.usage = { inputTokens: t.usage.inputTokens, outputTokens: t.usage.outputTokens };
+        if (typeof t.costUsd === 'number' && Number.isFinite(t.costUsd)) turn.costUsd = t.costUsd;
+      }
     }
     this.reportDropped();
     this.changed();

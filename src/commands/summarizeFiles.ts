@@ -124,9 +124,18 @@ export function summarizeFiles({ services }: CommandContext) {
     if (mode.mode === 'bedrockBatch') {
       const submitted = await services.batchJobs.submit(state, plan, { signal: options.signal });
       if (submitted.kind === 'submitted') return undefined;
-      // Bedrock (or the S3 upload) refused the job in a way on demand does not share: said, and run on demand.
-      if (submitted.kind === 'fallback') return startRun(state, options, plan.modelText);
-      return undefined;
+      if (submitted.kind !== 'fallback') return undefined;
+      // Not a batch job after all (fewer records than Bedrock's minimum once the files were read, or
+      // more input than a job takes): on demand costs twice as much, so it is asked again.
+      if (options.confirm !== false) {
+        const pick = await vscode.window.showInformationMessage(`Llama: ${submitted.message}`, {
+          modal: true, detail: `On demand, at on-demand prices: ${estimateText(plan.estimate)}.`,
+        }, 'Summarize on Demand');
+        if (pick !== 'Summarize on Demand') return undefined;
+      } else {
+        void vscode.window.showInformationMessage(`Llama: ${submitted.message}`);
+      }
+      return startRun(state, options, plan.modelText);
     }
     if (batchProblem && options.confirm === false) void vscode.window.showInformationMessage(`Llama: ${batchProblem}`);
     return startRun(state, options, plan.modelText);

@@ -10,7 +10,7 @@ import { modelLabel } from '../core/catalog';
 import type { Attachment, Task } from '../core/prompt';
 import { blockedMessage } from '../core/request/guardrailMessage';
 import { StopRequest } from '../core/request/outcome';
-import type { ChatTurn } from '../core/types';
+import type { ChatTurn, TokenUsage } from '../core/types';
 import { codeAroundCursor, looksBinary } from '../editor/codeContext';
 import { settingsMessage } from '../requests/errorMessages';
 import { runModelRequest } from '../requests/modelRequest';
@@ -26,7 +26,7 @@ type Command = 'explain' | 'summarize' | 'ask';
 interface LlamaResultMetadata {
   command: Command | 'chat';
   /** The exchange as the extension's chat can take it over. */
-  turns: Array<{ request: EditorTurnRequest; answer: string; modelId?: string }>;
+  turns: Array<{ request: EditorTurnRequest; answer: string; modelId?: string; usage?: TokenUsage; costUsd?: number }>;
 }
 
 /** What one exchange was: the task, its attachment, how it is shown. */
@@ -88,7 +88,7 @@ async function answer(
         const previous = earlier.flatMap((t) => (t.meta ? t.meta.turns.slice(-1) : []));
         const meta: LlamaResultMetadata = {
           command: exchange.command,
-          turns: [...previous, { request: { task: chatTask(exchange.task), attachment: exchange.attachment, displayText: exchange.displayText }, answer: outcome.text, modelId: outcome.configModelId }],
+          turns: [...previous, { request: { task: chatTask(exchange.task), attachment: exchange.attachment, displayText: exchange.displayText }, answer: outcome.text, modelId: outcome.configModelId, usage: outcome.meter.usage, ...(outcome.meter.costUsd !== undefined ? { costUsd: outcome.meter.costUsd } : {}) }],
         };
         stream.markdown(`\n\n*${modelLabel(outcome.configModelId)} on Bedrock*`);
         stream.button({ command: OPEN_IN_CHAT_COMMAND, title: 'Open in Llama Chat', arguments: [meta] });

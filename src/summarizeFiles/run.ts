@@ -61,6 +61,8 @@ export interface RunOptions {
   answers?(file: RunFile, text: string): RequestOutcome;
   /** The progress notification's title (default "Llama: Summarizing files"). */
   title?: string;
+  /** Resume in the end notification of a stopped run (default: the command resumes the kept run). */
+  resume?(): void;
 }
 
 /** Where the run's state is kept after each file (RunStore; a batch job's record). */
@@ -259,14 +261,15 @@ export class FileSummaryRun {
   private async finish(history: ConcurrencyChange[], peak: number): Promise<SummarizeFilesResult> {
     const c = countFiles(this.state.files);
     const ended = c.pending > 0 ? 'stopped' : 'finished';
-    if (ended === 'finished') await this.store.clear();
-    else await this.store.save(this.state);
+    // The report first: a reload while it is written leaves the run kept, to be finished again.
     let reportUri: string | undefined;
     if (ended === 'finished' && this.state.output.kind === 'report') reportUri = await this.writeReport().catch((err: unknown) => {
       this.services.log.warn(`Summarize Files: the report could not be written: ${String(err)}`);
       void vscode.window.showErrorMessage(`Llama could not write the report: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     });
+    if (ended === 'finished') await this.store.clear();
+    else await this.store.save(this.state);
     const summary = endSummary(this.state, ended, ended === 'stopped' ? (this.stoppedWhy ?? 'Run Summarize Files… again to resume.') : undefined);
     this.services.log.info(summary.message);
     for (const f of problemList(this.state.files)) this.services.log.info(`  ${f.label}: ${f.description}`);
@@ -290,7 +293,10 @@ export class FileSummaryRun {
     const show = problem ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void Promise.resolve(show(message, ...buttons)).then((pick) => {
       if (pick === 'Show Report' && this.report) void vscode.window.showTextDocument(this.report);
-      else if (pick === 'Resume') void vscode.commands.executeCommand('bedrockLlama.summarizeFiles', { previousRun: 'resume' });
+      else if (pick === 'Resume') {
+        if (this.options.resume) this.options.resume();
+        else void vscode.commands.executeCommand('bedrockLlama.summarizeFiles', { previousRun: 'resume' });
+      }
       else if (pick === 'Retry Failed') this.options.retryFailed?.(this.state);
       else if (pick?.startsWith('Show ')) void showProblems(this.state.files);
     });

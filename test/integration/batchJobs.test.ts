@@ -169,7 +169,7 @@ describe('Summarize Files… as a Bedrock batch job', function () {
     assert.ok(prompts.some((p) => p.includes('bj-main/g009.ts')) && prompts.some((p) => p.includes('bj-main/g011.ts')));
   });
 
-  it('fewer files than Bedrock\'s minimum go on demand, and the user is told why', async () => {
+  it('fewer files than Bedrock\'s minimum go on demand, without a job', async () => {
     const files = makeFiles('bj-few', 5);
     made.push(files.dir);
     const jobs = api.services.batchJobs.store.list().length;
@@ -201,6 +201,33 @@ describe('Summarize Files… as a Bedrock batch job', function () {
     } finally {
       await setSetting('batch.roleArn', TEST_BATCH_ROLE_ARN);
     }
+  });
+
+  it('another window writing the results: this one writes and meters nothing, then sees them done', async () => {
+    const files = makeFiles('bj-other', 100);
+    made.push(files.dir);
+    const batchBefore = api.services.usage.ledger.taskTotals().batch?.requests ?? 0;
+    await summarize(files.uri, { output: 'header' });
+    const tracked = newestJob();
+    // The other window took the claim (the claim directory with its id) before this one got to it.
+    const claim = path.join(api.services.batchJobs.claimsFolder.fsPath, 'batch-claims', tracked.job.jobArn.slice(tracked.job.jobArn.lastIndexOf('/') + 1));
+    fs.mkdirSync(claim, { recursive: true });
+    fs.writeFileSync(path.join(claim, 'owner'), 'feedfacefeedfacefeedface');
+    await api.services.batchJobs.whenSettled(tracked.job.jobArn);
+    const waiting = api.services.batchJobs.store.get(tracked.job.jobArn);
+    assert.equal(waiting?.phase, 'applying');
+    assert.match(waiting?.failure ?? '', /another window is writing/);
+    assert.equal(blocks(fs.readFileSync(files.file(1), 'utf8')), 0, 'nothing written here');
+    assert.equal(api.services.usage.ledger.taskTotals().batch?.requests ?? 0, batchBefore, 'nothing metered here');
+    assert.equal(api.services.batchJobs.isFollowing(tracked.job.jobArn), false, 'Show Batch Jobs offers Follow Again');
+    // The other window finished: following again here sees it done, and still meters nothing.
+    fs.writeFileSync(path.join(claim, 'done'), '');
+    api.services.batchJobs.follow(tracked.job.jobArn);
+    await api.services.batchJobs.whenSettled(tracked.job.jobArn);
+    const done = api.services.batchJobs.store.get(tracked.job.jobArn);
+    assert.equal(done?.phase, 'applied');
+    assert.match(done?.failure ?? '', /written in another window/);
+    assert.equal(api.services.usage.ledger.taskTotals().batch?.requests ?? 0, batchBefore);
   });
 
   it('Stop: the job stops, nothing it did not answer is written, and the files can be retried', async () => {

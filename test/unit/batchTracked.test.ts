@@ -63,9 +63,13 @@ describe('batch jobs: records and cost', () => {
   });
 
   it('lists a file whose prompt cannot fit the window instead of sending it', () => {
-    const c = config({ modelId: 'meta.llama2-13b-chat-v1' });
-    const { items, tooLong } = batchItemsFor(c, [{ key: 'k', path: 'big.ts', text: 'x'.repeat(10) }]);
-    assert.equal(items.length + tooLong.length, 1);
+    // A system prompt longer than Llama 2's 4K window leaves no room for any file.
+    const c = config({ modelId: 'meta.llama2-13b-chat-v1', systemPrompt: 'Always answer. '.repeat(2000) });
+    const { items, tooLong } = batchItemsFor(c, [{ key: 'k', path: 'small.ts', text: 'export const x = 1;\n' }]);
+    assert.deepEqual(items, []);
+    assert.equal(tooLong.length, 1);
+    assert.equal(tooLong[0].key, 'k');
+    assert.match(tooLong[0].message, /token/);
   });
 
   it('prices the answered records at half the on-demand price, and says where that comes from', () => {

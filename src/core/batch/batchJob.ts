@@ -114,6 +114,8 @@ export interface BatchResults {
   failed: Array<BatchRecordFailed & { key: string }>;
   /** Lines of the output that could not be tied to a record. */
   problems: string[];
+  /** Output files that could not be read: their records are not known, not failed (read again later). */
+  unreadable: Array<{ file: string; why: string }>;
   /** Bedrock's counts for the answered records (what the batch bills). */
   usage: TokenUsage;
   manifest?: BatchManifest;
@@ -230,6 +232,8 @@ export class BatchJobClient {
     const target: ControlTarget = { operation: 'CreateModelInvocationJob', modelId: request.modelId, roleArn, records: input.count };
     let jobArn: string;
     try {
+      // Not aborted once it goes: a job Bedrock has created bills, so it must be kept and followed
+      // (Cancel before this point stops the upload; clientRequestToken makes the SDK's retries idempotent).
       const created = await bedrock.send(new control.CreateModelInvocationJobCommand({
         jobName,
         roleArn,
@@ -237,7 +241,7 @@ export class BatchJobClient {
         clientRequestToken: runId.replace(/[^A-Za-z0-9-]/g, ''),
         inputDataConfig: { s3InputDataConfig: { s3Uri: `s3://${location.bucket}/${folder}input/`, s3InputFormat: 'JSONL' } },
         outputDataConfig: { s3OutputDataConfig: { s3Uri: `s3://${location.bucket}/${outputPrefix}` } },
-      }), { abortSignal: signal });
+      }));
       if (typeof created.jobArn !== 'string' || !/:model-invocation-job\/[A-Za-z0-9]+$/.test(created.jobArn)) {
         throw new BatchJobError({ batchKind: 'jobFailed', kind: 'unknown', userMessage: 'Bedrock created the batch job but returned no usable job ARN.' });
       }
@@ -350,6 +354,7 @@ export class BatchJobClient {
     keys.sort();
     const found = new Map<string, BatchRecordResult>();
     const problems: string[] = [];
+    const unreadable: BatchResults['unreadable'] = [];
     for (const key of keys) {
       const name = key.slice(folder.prefix.length);
       const reader = new OutputReader(name, this.options.outputLimits);
@@ -358,7 +363,10 @@ export class BatchJobClient {
         for await (const chunk of (got.Body ?? []) as AsyncIterable<Uint8Array>) reader.push(chunk);
       } catch (err) {
         if (signal?.aborted) throw this.s3Error(err, { bucket: folder.bucket, key, action: 'read', region: job.region }, signal);
-        problems.push(`${name}: ${this.s3Error(err, { bucket: folder.bucket, key, action: 'read', region: job.region }).userMessage}`);
+        const why = this.s3Error(err, { bucket: folder.bucket, key, action: 'read', region: job.region }).userMessage;
+        problems.push(`${name}: ${why}`);
+        unreadable.push({ file: `s3://${folder.bucket}/${key}`, why });
+        continue;
       }
       const parsed = reader.end();
       problems.push(...parsed.problems);
@@ -386,7 +394,7 @@ export class BatchJobClient {
       }
     }
     const manifest = manifestKey ? await this.readObjectText(folder.bucket, manifestKey, signal).then((text) => (text === undefined ? undefined : parseManifest(text))) : undefined;
-    return { ok, failed, problems, usage, manifest, files: keys.map((k) => `s3://${folder.bucket}/${k}`) };
+    return { ok, failed, problems, unreadable, usage, manifest, files: keys.map((k) => `s3://${folder.bucket}/${k}`) };
   }
 
   dispose(): void {

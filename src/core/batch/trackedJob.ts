@@ -47,6 +47,10 @@ export interface TrackedBatchJob {
   meteredUsd?: number;
   /** The results were metered (the cost may be unknown: no batch price). */
   metered?: boolean;
+  /** USD per 1M tokens at batch prices, as known at submission (the model resolved as routing saw it). */
+  batchPrice?: { input: number; output: number };
+  /** Who writes the results (see batchApply.ts's claim): kept so a reload of the same window takes its own claim back. */
+  claimedBy?: string;
 }
 
 const PHASES: readonly TrackedPhase[] = ['running', 'applying', 'applied', 'failed', 'stopped'];
@@ -94,6 +98,8 @@ export function validateTrackedJob(v: unknown): TrackedBatchJob | undefined {
   if (isText(v.failure)) tracked.failure = v.failure;
   if (typeof v.meteredUsd === 'number' && Number.isFinite(v.meteredUsd) && v.meteredUsd >= 0) tracked.meteredUsd = v.meteredUsd;
   if (v.metered === true) tracked.metered = true;
+  if (isRecord(v.batchPrice) && isAmount(v.batchPrice.input) && isAmount(v.batchPrice.output)) tracked.batchPrice = { input: v.batchPrice.input, output: v.batchPrice.output };
+  if (typeof v.claimedBy === 'string' && /^[0-9a-f]{16,64}$/.test(v.claimedBy)) tracked.claimedBy = v.claimedBy;
   return tracked;
 }
 
@@ -119,8 +125,8 @@ export function jobSummary(tracked: TrackedBatchJob, now: number): string {
   const age = formatAge(now - tracked.job.createdAt);
   switch (tracked.phase) {
     case 'running': return `${statusText(tracked.status)} · ${files} files · started ${age} ago`;
-    case 'applying': return `Writing the summaries of ${files} files`;
-    case 'applied': return `${appliedCounts(tracked.run)} · ${tracked.metered ? (tracked.meteredUsd === undefined ? 'cost unknown' : `${formatUsd(tracked.meteredUsd)} at batch prices`) : 'not metered'}`;
+    case 'applying': return tracked.failure ? `Ended; its results are not written yet: ${tracked.failure}` : `Writing the summaries of ${files} files`;
+    case 'applied': return tracked.failure ? `Done: ${tracked.failure}` : `${appliedCounts(tracked.run)} · ${tracked.metered ? (tracked.meteredUsd === undefined ? 'cost unknown' : `${formatUsd(tracked.meteredUsd)} at batch prices`) : 'not metered'}`;
     case 'failed': return `Failed: ${tracked.failure ?? tracked.status?.message ?? 'no reason given'}`;
     case 'stopped': return `Stopped · ${files} files`;
   }
@@ -154,6 +160,10 @@ export function elapsedText(tracked: TrackedBatchJob, now: number): string {
 
 function isText(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT;
+}
+
+function isAmount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1e6;
 }
 
 function isCount(v: unknown): v is number {

@@ -23,6 +23,8 @@ export interface FixtureOptions {
   codeServer: string;
   /** Install this packaged extension; without it the extension is loaded from `ROOT` (extensionDevelopmentPath). */
   vsix?: string;
+  /** Names the run's sandbox and its kept logs (test-results/logs/<label>); default "ui". */
+  label?: string;
 }
 
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -327,7 +329,7 @@ export function userSettings(): Record<string, unknown> {
 
 export async function startFixture(): Promise<Workbench> {
   if (!options) throw new Error('configureFixture() was not called');
-  sandbox = createSandbox('ui');
+  sandbox = createSandbox(options.label ?? 'ui');
   originalFiles.clear();
   for (const entry of fs.readdirSync(sandbox.workspace, { withFileTypes: true })) {
     if (entry.isFile()) originalFiles.set(entry.name, fs.readFileSync(path.join(sandbox.workspace, entry.name), 'utf8'));
@@ -351,7 +353,7 @@ export async function startFixture(): Promise<Workbench> {
   return current;
 }
 
-/** Stops code-server, Chromium and the Bedrock server; after a failure, keeps code-server's logs in test-results/logs/ui. */
+/** Stops code-server, Chromium and the Bedrock server; after a failure, keeps code-server's logs in test-results/logs/<label> (ui). */
 export async function stopFixture(failed = false): Promise<void> {
   current = undefined;
   await stopAll();
@@ -359,7 +361,7 @@ export async function stopFixture(failed = false): Promise<void> {
   bedrock = undefined;
   await s3?.stop();
   s3 = undefined;
-  if (sandbox && failed) console.log(`code-server logs kept in ${path.relative(ROOT, keepLogs(sandbox, 'ui'))}`);
+  if (sandbox && failed) console.log(`code-server logs kept in ${path.relative(ROOT, keepLogs(sandbox, options?.label ?? 'ui'))}`);
   sandbox?.remove();
   sandbox = undefined;
 }

@@ -3,7 +3,7 @@
 //    request flow (runRequest: settings, prompt, body, the real SDK client through
 //    LlamaBedrockClient) in runPool with AdaptiveConcurrency, throttling handled as
 //    src/summarizeFiles/run.ts handles it (an SDK retry for throttling and a request that failed
-//    throttled both call `throttled()`; a throttled file is requeued, up to MAX_TRIES tries);
+//    throttled both call `throttled()`; a throttled file is requeued, up to MAX_THROTTLED_TRIES tries, the extension's own constant);
 //    summaries kept as the Markdown report mode keeps them (no editor here);
 //  - the baseline: a sequential loop over the bare SDK (bench/lib/rawSdk.ts, the same retry
 //    settings) sending the very same bodies.
@@ -16,7 +16,7 @@ import { runRequest, type RequestDeps } from '../../src/core/request/runRequest'
 import { validateSettings, type LlamaConfig, type ValidationResult } from '../../src/core/settingsSchema';
 import { cleanSummary, withoutSummaryBlock } from '../../src/core/summarizeFiles/header';
 import { fileRequest } from '../../src/core/summarizeFiles/plan';
-import { AdaptiveConcurrency, runPool, type ConcurrencyChange, type PoolResult } from '../../src/core/summarizeFiles/pool';
+import { AdaptiveConcurrency, MAX_THROTTLED_TRIES, runPool, type ConcurrencyChange, type PoolResult } from '../../src/core/summarizeFiles/pool';
 import { MAX_SUMMARY_CHARS } from '../../src/core/summarizeFiles/progress';
 import type { LlamaRequestBody } from '../../src/core/types';
 import { textResponse, type ResponseScript } from '../../test/server/bedrockServer';
@@ -25,8 +25,6 @@ import { createExtensionClient } from './extensionPipeline';
 import { createRawClient, rawRun } from './rawSdk';
 import { MODEL_ID, REGION } from './workload';
 
-/** src/summarizeFiles/run.ts's MAX_TRIES (that module needs VS Code): a throttled file is tried this many times in all. */
-export const MAX_TRIES = 3;
 
 /** The scripted answer: headers at once, the first chunk after FIRST_BYTE_MS, then CHUNKS chunks paced at CHUNKS_PER_S. */
 export const ANSWER = { firstByteMs: 105, chunks: 40, chunksPerSecond: 200 };
@@ -154,7 +152,7 @@ export async function runExtensionBatch(files: readonly BatchFile[], o: PoolOpti
           if (outcome.failure.kind === 'throttled') {
             throttles++;
             pool.throttled();
-            if (pool.attempt < MAX_TRIES && !controller.signal.aborted) {
+            if (pool.attempt < MAX_THROTTLED_TRIES && !controller.signal.aborted) {
               requeued++;
               return 'requeue';
             }

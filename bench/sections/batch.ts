@@ -18,7 +18,7 @@
 // Throttling: the SDK retries a 429 itself (maxAttempts 3, standard mode: a random back-off of
 // up to 1 s, then up to 2 s) and the extension's `retrying` hook tells the pool, which halves
 // its limit (once per episode); a file whose request still ends throttled is requeued, up to
-// MAX_TRIES tries in all (src/summarizeFiles/run.ts). The bench mirrors that, nothing more.
+// MAX_THROTTLED_TRIES tries in all (src/core/summarizeFiles/pool.ts). The bench mirrors that, nothing more.
 import { forkTs, runTsForJson } from '../lib/child';
 import type { BatchMemoryFigures } from '../lib/batchMemoryChild';
 import { batchFiles } from '../lib/batchFiles';

@@ -24,20 +24,9 @@ WRAPPER="$INSTALL_DIR/code-server"
 # setup.sh's packages, plus the native-module toolchain node-gyp needs.
 DEB_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium openssl python3 make g++)
 
-missing=()
-for pkg in "${DEB_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian packages: ${missing[*]}" >&2
-    echo "Install them as root: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "Installing Debian packages: ${missing[*]}" >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
-fi
+# shellcheck source=debPackages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debPackages.sh"
+ensure_deb_packages "${DEB_PACKAGES[@]}"
 
 # --- Node 22 (from the npm registry; it has no install scripts) -------------------------
 if [ ! -x "$NODE_HOME/bin/node" ] || [ ! -f "$NODE_INSTALL_DIR/.complete" ]; then

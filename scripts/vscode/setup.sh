@@ -11,20 +11,9 @@ INSTALL_DIR="$CACHE_DIR/code-server-$CODE_SERVER_VERSION"
 BIN="$INSTALL_DIR/node_modules/.bin/code-server"
 DEB_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium openssl)
 
-missing=()
-for pkg in "${DEB_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian packages: ${missing[*]}" >&2
-    echo "Install them as root: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "Installing Debian packages: ${missing[*]}" >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
-fi
+# shellcheck source=debPackages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debPackages.sh"
+ensure_deb_packages "${DEB_PACKAGES[@]}"
 
 if [ ! -x "$BIN" ] || [ ! -f "$INSTALL_DIR/.complete" ]; then
   echo "Installing code-server $CODE_SERVER_VERSION into $INSTALL_DIR (about 2 minutes)" >&2

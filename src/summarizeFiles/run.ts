@@ -16,7 +16,7 @@ import type { LlamaConfig } from '../core/settingsSchema';
 import { endSummary, problemList } from '../core/summarizeFiles/endSummary';
 import { cleanSummary, planHeader, withoutSummaryBlock } from '../core/summarizeFiles/header';
 import { fileRequest } from '../core/summarizeFiles/plan';
-import { AdaptiveConcurrency, runPool, type ConcurrencyChange, type PoolContext, type PoolResult } from '../core/summarizeFiles/pool';
+import { AdaptiveConcurrency, MAX_THROTTLED_TRIES, runPool, type ConcurrencyChange, type PoolContext, type PoolResult } from '../core/summarizeFiles/pool';
 import { countFiles, etaMs, keptReason, MAX_SUMMARY_CHARS, progressMessage, type RunFile, type RunState } from '../core/summarizeFiles/progress';
 import { buildReport } from '../core/summarizeFiles/report';
 import { settingsMessage } from '../requests/errorMessages';
@@ -24,8 +24,6 @@ import { runModelRequest } from '../requests/modelRequest';
 import type { Services } from '../services';
 import { readFileText, type HeaderFormat } from './fileText';
 
-/** A file throttled to the end of the SDK's own retries is tried again later, this many times in all. */
-const MAX_TRIES = 3;
 
 export interface SummarizeFilesResult {
   runId: string;
@@ -200,7 +198,7 @@ export class FileSummaryRun {
       case 'failed':
         if (outcome.failure.kind === 'throttled') {
           pool.throttled();
-          if (pool.attempt < MAX_TRIES && !this.controller.signal.aborted) return 'requeue';
+          if (pool.attempt < MAX_THROTTLED_TRIES && !this.controller.signal.aborted) return 'requeue';
         }
         return this.fail(file, outcome.failure.message);
       case 'stopped':

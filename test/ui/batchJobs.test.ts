@@ -6,27 +6,16 @@
 // AWS_ENDPOINT_URL_S3.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SUMMARY_BEGIN } from '../../src/core/summarizeFiles/header';
 import { TEST_BATCH_ROLE_ARN } from '../server/batchJobs';
-import { localBedrock, UI_BATCH_BUCKET, updateMachineSettings, updateSettings, workbench, workspaceFolder } from './support/fixture';
+import { localBedrock, UI_BATCH_BUCKET, updateMachineSettings, updateSettings, workbench } from './support/fixture';
+import { makeFolder } from './support/files';
 
 const DIALOG = '.monaco-dialog-box';
 const FILES = 100;
 
-function makeFolder(name: string, count: number): { dir: string; files: string[] } {
-  const dir = path.join(workspaceFolder(), name);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const files: string[] = [];
-  for (let i = 1; i <= count; i++) {
-    const file = path.join(dir, `unit${String(i).padStart(3, '0')}.ts`);
-    fs.writeFileSync(file, `export const unit${i} = ${i};\n`);
-    files.push(file);
-  }
-  return { dir, files };
-}
+const makeTsFolder = (name: string, count: number) => makeFolder(name, count, (i) => ({ name: `unit${String(i).padStart(3, '0')}.ts`, content: `export const unit${i} = ${i};\n` }));
 
 const headers = (files: string[]) => files.filter((f) => fs.readFileSync(f, 'utf8').split(SUMMARY_BEGIN).length === 2).length;
 
@@ -48,7 +37,7 @@ describe('Summarize Files… as a Bedrock batch job in the workbench', function 
   it('started from the Explorer, shown in Show Batch Jobs, followed again after a reload, written in when it ends', async () => {
     const wb = workbench();
     const page = wb.page;
-    const { dir, files } = makeFolder('bj-ui', FILES);
+    const { dir, files } = makeTsFolder('bj-ui', FILES);
     made.push(dir);
     // Long enough to look at it and reload in the middle.
     Object.assign(localBedrock().batchJobs.data, { validatingMs: 1000, inProgressMs: 25_000 });

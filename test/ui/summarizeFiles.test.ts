@@ -4,26 +4,15 @@
 // the window offers "Resume summarizing: N of M files left", and Resume finishes the rest.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SUMMARY_BEGIN } from '../../src/core/summarizeFiles/header';
 import { textResponse } from '../server/bedrockServer';
-import { localBedrock, updateSettings, workbench, workspaceFolder } from './support/fixture';
+import { localBedrock, updateSettings, workbench } from './support/fixture';
+import { makeFolder } from './support/files';
 
 const DIALOG = '.monaco-dialog-box';
 
-function makeFolder(name: string, count: number): { dir: string; files: string[] } {
-  const dir = path.join(workspaceFolder(), name);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const files: string[] = [];
-  for (let i = 1; i <= count; i++) {
-    const file = path.join(dir, `part${i}.ts`);
-    fs.writeFileSync(file, `export function part${i}(): number {\n  return ${i};\n}\n`);
-    files.push(file);
-  }
-  return { dir, files };
-}
+const makeTsFolder = (name: string, count: number) => makeFolder(name, count, (i) => ({ name: `part${i}.ts`, content: `export function part${i}(): number {\n  return ${i};\n}\n` }));
 
 const headers = (files: string[]) => files.filter((f) => fs.readFileSync(f, 'utf8').split(SUMMARY_BEGIN).length === 2).length;
 
@@ -69,7 +58,7 @@ describe('Summarize Files… in the workbench', function () {
 
   it('from the Explorer: the confirmation with the count and estimate, the progress, the end notification', async () => {
     const wb = workbench();
-    const { dir, files } = makeFolder('sf-ui', 5);
+    const { dir, files } = makeTsFolder('sf-ui', 5);
     made.push(dir);
     // Slow enough to see the progress: each summary streams for about three seconds.
     localBedrock().setHandler(() => textResponse('Returns its part number.', { chunks: 6, chunkDelayMs: 500 }));
@@ -95,7 +84,7 @@ describe('Summarize Files… in the workbench', function () {
   it('a reload halfway through: the window offers to resume, and Resume finishes the rest', async () => {
     const wb = workbench();
     await updateSettings({ 'bedrockLlama.batch.concurrency': 2 });
-    const { dir, files } = makeFolder('sf-ui-resume', 8);
+    const { dir, files } = makeTsFolder('sf-ui-resume', 8);
     made.push(dir);
     localBedrock().setHandler(() => textResponse('Returns its part number.', { chunks: 4, chunkDelayMs: 500 }));
     await fromExplorer('sf-ui-resume');

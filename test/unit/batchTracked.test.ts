@@ -99,6 +99,13 @@ describe('batch jobs: the kept job', () => {
     assert.deepEqual(validateTrackedJobs({ not: 'a list' }), []);
   });
 
+  it('hashes a file\'s text line endings aside, and nothing else aside', () => {
+    assert.equal(textHash('a\r\nb\r\n'), textHash('a\nb\n'), 'read from disk (CR LF) and from an open document (LF)');
+    assert.equal(textHash('a\rb'), textHash('a\nb'));
+    assert.notEqual(textHash('a\nb\n'), textHash('a\nb \n'));
+    assert.notEqual(textHash('a\nb\n'), textHash('a\nb'));
+  });
+
   it('says where a job stands', () => {
     const t = tracked();
     const now = t.job.createdAt + 125_000;

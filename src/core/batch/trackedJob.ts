@@ -57,9 +57,12 @@ const PHASES: readonly TrackedPhase[] = ['running', 'applying', 'applied', 'fail
 const HASH = /^[0-9a-f]{64}$/;
 const MAX_TEXT = 500;
 
-/** What the job's result is checked against: the summarized text's hash. */
+/**
+ * What the job's result is checked against: the summarized text's hash, line endings aside (the
+ * same file read from disk and from an open document may differ only there).
+ */
 export function textHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return createHash('sha256').update(text.replace(/\r\n?/g, '\n')).digest('hex');
 }
 
 /** The kept jobs, each checked; damaged ones dropped, newest `MAX_PERSISTED_JOBS` kept. */

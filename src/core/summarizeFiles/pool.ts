@@ -60,6 +60,9 @@ export class AdaptiveConcurrency {
  * What became of one item: `done` counts toward raising the limit, `failed` and `skipped` (no
  * request made) do not; `requeue` puts it back at the end of the queue (after a throttle, say).
  */
+/** A file throttled to the end of the SDK's own retries is tried again later: this many tries in all. */
+export const MAX_THROTTLED_TRIES = 3;
+
 export type PoolResult = 'done' | 'failed' | 'skipped' | 'requeue' | 'stopped';
 
 export interface PoolContext {
